@@ -1,0 +1,70 @@
+"""The dataset registry: names, option checking and loading."""
+
+from __future__ import annotations
+
+import difflib
+from typing import Any
+
+from . import csv_data, digits, mnist, regression, synthetic
+from .base import Dataset, DatasetError
+from .options import DatasetSpec
+
+DATASETS: dict[str, DatasetSpec] = {
+    spec.name: spec
+    for spec in (
+        *synthetic.SPECS,
+        *regression.SPECS,
+        *digits.SPECS,
+        *mnist.SPECS,
+        *csv_data.SPECS,
+    )
+}
+
+
+def dataset_names() -> list[str]:
+    """Every registered dataset name, in registry order (synthetic first, csv last)."""
+    return list(DATASETS)
+
+
+def _did_you_mean(word: str, choices: list[str]) -> str:
+    """A "; did you mean 'x'?" suffix when a choice is close to word, else ""."""
+    close = difflib.get_close_matches(word, choices, n=1)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def get_spec(name: str) -> DatasetSpec:
+    """The spec of a dataset; DatasetError with a did-you-mean for unknown names."""
+    if name in DATASETS:
+        return DATASETS[name]
+    names = dataset_names()
+    raise DatasetError(
+        f"unknown dataset {name!r}{_did_you_mean(str(name), names)} (datasets: {', '.join(names)})"
+    )
+
+
+def validate_options(name: str, options: dict[str, Any]) -> dict[str, Any]:
+    """Options checked and converted, with defaults filled in; DatasetError on any problem."""
+    spec = get_spec(name)
+    known = [option.name for option in spec.options]
+    for key in options:
+        if key not in known:
+            raise DatasetError(
+                f"dataset {name!r} has no option {key!r}{_did_you_mean(str(key), known)} "
+                f"(options: {', '.join(known)})"
+            )
+    checked = {}
+    for option in spec.options:
+        if option.name in options:
+            checked[option.name] = option.check(name, options[option.name])
+        elif option.required:
+            raise DatasetError(
+                f"dataset {name!r}: option {option.name!r} is required ({option.help})"
+            )
+        else:
+            checked[option.name] = option.default
+    return checked
+
+
+def load_dataset(name: str, **options: Any) -> Dataset:
+    """The dataset called name, built with the given options (checked first)."""
+    return get_spec(name).loader(**validate_options(name, options))
