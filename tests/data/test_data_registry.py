@@ -89,6 +89,7 @@ def test_typed_text_and_numpy_values_are_converted() -> None:
     assert validate_options("xor", {"noise": 1})["noise"] == 1.0
     assert validate_options("csv", {"path": "a.csv", "standardize": "no"})["standardize"] is False
     assert validate_options("csv", {"path": "a.csv", "label": 2})["label"] == 2
+    assert validate_options("csv", {"path": Path("a.csv")})["path"] == "a.csv"
 
 
 def test_dataset_error_is_a_value_error() -> None:

@@ -26,7 +26,7 @@ class DatasetInfo:
     n_outputs: int
     """Columns of Y: the size of the output layer (1 for two classes)."""
     task: str
-    """"classification" or "regression"."""
+    """Either "classification" or "regression"."""
     class_names: tuple[str, ...]
     """One name per class, in label order; () for regression."""
     drawable_2d: bool
@@ -38,7 +38,7 @@ class DatasetInfo:
     point with a margin; None otherwise."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Dataset:
     """Train and test arrays (read-only, float64, C-contiguous, one sample per row) plus metadata.
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -71,6 +72,8 @@ class OptionSpec:
             return value if bool in types else None
         if isinstance(value, types):
             return value
+        if isinstance(value, os.PathLike) and str in types:
+            return os.fspath(value)
         if isinstance(value, numbers.Integral) and int in types:
             return int(value)
         if isinstance(value, numbers.Real) and float in types:

@@ -173,7 +173,7 @@ SPECS = (
     DatasetSpec(
         "blobs",
         "Gaussian blobs on a circle, one class per blob (2 blobs: 1 output, more: one-hot)",
-        _common(0.15, "std of each blob around its centre (centres are 0.6 from the origin)")
+        _common(0.1, "std of each blob around its centre (centres are 0.6 from the origin)")
         + (OptionSpec("classes", int, 3, "number of blobs, one class each", min=2, max=8),),
         load_blobs,
     ),
