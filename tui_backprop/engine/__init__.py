@@ -1,0 +1,28 @@
+"""The NumPy backpropagation engine: networks, activations, costs, gradient checking.
+
+Pure NumPy: no threads, no files, no user interface.
+"""
+
+from tui_backprop.engine.activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
+from tui_backprop.engine.costs import COSTS
+from tui_backprop.engine.gradcheck import (
+    GradCheckReport,
+    check_gradients,
+    numerical_gradient,
+    seed_forward_pass_count,
+)
+from tui_backprop.engine.network import DTYPES, INITS, Gradients, Network
+
+__all__ = [
+    "COSTS",
+    "DTYPES",
+    "HIDDEN_ACTIVATIONS",
+    "INITS",
+    "OUTPUT_ACTIVATIONS",
+    "GradCheckReport",
+    "Gradients",
+    "Network",
+    "check_gradients",
+    "numerical_gradient",
+    "seed_forward_pass_count",
+]

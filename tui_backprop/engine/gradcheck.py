@@ -1,0 +1,227 @@
+"""Finite-difference gradients, and the seed's comparison with backpropagation.
+
+The seed estimates each partial derivative by a one-sided difference,
+
+    ∂C/∂w_j ≈ (C(w + ε e_j) − C(w)) / ε,
+
+which needs one more forward pass per parameter; the centred difference
+(C(w + ε e_j) − C(w − ε e_j)) / 2ε needs two, with an error O(ε²) instead of O(ε).
+Backprop gets every partial derivative from one forward and one backward pass.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from tui_backprop.engine.network import Network
+
+METHODS = ("centred", "one_sided")
+#: the smallest gradient magnitude an error is measured against (see ``relative_error``):
+#: entries below it are in effect checked absolutely, to ABSOLUTE_FLOOR × the tolerance
+ABSOLUTE_FLOOR = 1e-8
+RELATIVE_FLOOR = 1e-3
+
+
+@dataclass(frozen=True)
+class NumericalGradient:
+    """∂C/∂w and ∂C/∂b estimated by finite differences, and what that cost."""
+
+    nabla_w: list[np.ndarray]
+    nabla_b: list[np.ndarray]
+    eps: float
+    #: forward passes over the whole mini-batch (each is m per-sample passes)
+    forward_passes: int
+    seconds: float
+
+
+@dataclass(frozen=True)
+class LayerError:
+    """The largest relative error of backprop against finite differences in one layer."""
+
+    layer: int  # code index: 0 is the first weight matrix (the book's w^2)
+    max_rel_error_w: float
+    max_rel_error_b: float
+
+    @property
+    def max_rel_error(self) -> float:
+        """The larger of the weight and bias errors."""
+        return max(self.max_rel_error_w, self.max_rel_error_b)
+
+
+@dataclass(frozen=True)
+class GradCheckReport:
+    """Backprop against finite differences on one mini-batch: accuracy and cost."""
+
+    method: str
+    eps: float
+    m: int
+    num_params: int
+    layers: tuple[LayerError, ...]
+    fd_forward_passes: int
+    fd_seconds: float
+    backprop_passes: int
+    backprop_seconds: float
+
+    @property
+    def max_rel_error(self) -> float:
+        """The largest relative error over all layers."""
+        return max(layer.max_rel_error for layer in self.layers)
+
+    @property
+    def fd_sample_passes(self) -> int:
+        """Per-sample forward passes: the seed's count, (L−1)(n+1)n·m for equal widths n."""
+        return self.fd_forward_passes * self.m
+
+    @property
+    def speedup(self) -> float:
+        """How many times longer the finite differences took than backprop."""
+        return self.fd_seconds / max(self.backprop_seconds, 1e-12)
+
+
+#: default steps ε, chosen where truncation error (∝ ε² centred, ∝ ε one-sided) and rounding
+#: error (∝ u·C/ε) balance for costs of order 1; measured on the test architectures
+DEFAULT_EPS = {
+    ("centred", "float64"): 1e-5,
+    ("one_sided", "float64"): 1e-7,
+    ("centred", "float32"): 1e-2,
+    ("one_sided", "float32"): 1e-3,
+}
+
+
+def default_eps(method: str, dtype: type) -> float:
+    """The default finite-difference step for this method and floating-point type."""
+    return DEFAULT_EPS[(method, np.dtype(dtype).name)]
+
+
+def _extended_twin(net: Network) -> Network:
+    """A copy of ``net`` computing in np.longdouble (80-bit on x86), to sharpen the oracle.
+
+    Finite differences lose digits to rounding (about u·C/ε); evaluating C with a unit
+    roundoff of 1e-19 instead of 1e-16 makes them an oracle far more exact than backprop's
+    float64 result. NumPy has no BLAS for longdouble, so this is for small networks only.
+    """
+    twin = net.copy()
+    twin.dtype = np.longdouble
+    twin.weights = [w.astype(np.longdouble) for w in twin.weights]
+    twin.biases = [b.astype(np.longdouble) for b in twin.biases]
+    return twin
+
+
+def numerical_gradient(
+    net: Network,
+    X: np.ndarray,
+    Y: np.ndarray,
+    eps: float | None = None,
+    method: str = "centred",
+    extended_precision: bool = False,
+) -> NumericalGradient:
+    """Estimate ∂C/∂w and ∂C/∂b for every parameter by perturbing it alone.
+
+    With ``extended_precision`` the costs are evaluated in long double (see
+    ``_extended_twin``) and ε = 1e-5 is used by default.
+    """
+    _check_method(method)
+    if eps is None:
+        eps = 1e-5 if extended_precision else default_eps(method, net.dtype)
+    eps = float(eps)
+    if not eps > 0:
+        raise ValueError(f"eps must be a positive step size, got {eps!r}")
+    if extended_precision:
+        net = _extended_twin(net)
+    started = time.perf_counter()
+    passes = 0
+    base = 0.0
+    if method == "one_sided":
+        base = net._mean_cost(X, Y)
+        passes += 1
+    grads: dict[str, list[np.ndarray]] = {"w": [], "b": []}
+    for kind, params in (("w", net.weights), ("b", net.biases)):
+        for p in params:
+            g = np.zeros(p.shape, dtype=np.float64)
+            flat_p, flat_g = p.reshape(-1), g.reshape(-1)
+            for j in range(flat_p.size):
+                original = flat_p[j]
+                flat_p[j] = original + eps
+                plus = net._mean_cost(X, Y)
+                if method == "centred":
+                    flat_p[j] = original - eps
+                    minus = net._mean_cost(X, Y)
+                    flat_g[j] = (plus - minus) / (2 * eps)
+                    passes += 2
+                else:
+                    flat_g[j] = (plus - base) / eps
+                    passes += 1
+                flat_p[j] = original
+            grads[kind].append(g)
+    seconds = time.perf_counter() - started
+    return NumericalGradient(grads["w"], grads["b"], eps, passes, seconds)
+
+
+def _check_method(method: str) -> None:
+    """Raise ValueError unless method is a known finite-difference scheme."""
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {', '.join(METHODS)}; got {method!r}")
+
+
+def relative_error(exact: np.ndarray, estimate: np.ndarray) -> float:
+    """max_j |exact_j − estimate_j| / max(|exact_j| + |estimate_j|, floor); 0 for empty arrays.
+
+    The floor is the larger of ``ABSOLUTE_FLOOR`` and ``RELATIVE_FLOOR`` times the layer's
+    largest |exact_j| + |estimate_j|. Without it, a tiny entry (a dead ReLU, a saturated
+    sigmoid, a layer whose gradient has vanished) would be judged on the finite difference's
+    own error: its rounding error, about u·C/ε ≈ 1e-11 in float64, and its truncation
+    error, neither of which shrinks with the entry. A real error in backprop spoils whole
+    rows or layers, and still shows.
+    """
+    if exact.size == 0:
+        return 0.0
+    diff = np.abs(exact - estimate)
+    magnitude = np.abs(exact) + np.abs(estimate)
+    floor = max(ABSOLUTE_FLOOR, RELATIVE_FLOOR * float(magnitude.max()))
+    return float((diff / np.maximum(magnitude, floor)).max())
+
+
+def check_gradients(
+    net: Network,
+    X: np.ndarray,
+    Y: np.ndarray,
+    eps: float | None = None,
+    method: str = "centred",
+    extended_precision: bool = False,
+) -> GradCheckReport:
+    """Compare backprop's gradient with finite differences layer by layer, timing both."""
+    _check_method(method)
+    X = np.asarray(X)
+    started = time.perf_counter()
+    exact = net.backprop(X, Y)
+    bp_seconds = time.perf_counter() - started
+    numeric = numerical_gradient(
+        net, X, Y, eps=eps, method=method, extended_precision=extended_precision
+    )
+    layers = tuple(
+        LayerError(
+            layer=l,
+            max_rel_error_w=relative_error(exact.nabla_w[l], numeric.nabla_w[l]),
+            max_rel_error_b=relative_error(exact.nabla_b[l], numeric.nabla_b[l]),
+        )
+        for l in range(len(net.weights))
+    )
+    return GradCheckReport(
+        method=method,
+        eps=numeric.eps,
+        m=len(X) if X.ndim == 2 else 1,
+        num_params=net.num_params,
+        layers=layers,
+        fd_forward_passes=numeric.forward_passes,
+        fd_seconds=numeric.seconds,
+        backprop_passes=2,
+        backprop_seconds=bp_seconds,
+    )
+
+
+def seed_forward_pass_count(num_layers: int, width: int, m: int) -> int:
+    """The seed's count for L layers of n neurons: (L−1)(n+1)n·m per-sample forward passes."""
+    return (num_layers - 1) * (width + 1) * width * m

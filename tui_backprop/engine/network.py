@@ -1,0 +1,336 @@
+"""A fully connected network trained by backpropagation (BP1–BP4), vectorised over mini-batches.
+
+Notation follows chapter 2 of *Neural Networks and Deep Learning*:
+
+    z^l = w^l a^(l−1) + b^l,   a^l = σ(z^l)
+    (BP1) δ^L = ∇_a C ⊙ σ'(z^L)
+    (BP2) δ^l = ((w^(l+1))ᵀ δ^(l+1)) ⊙ σ'(z^l)
+    (BP3) ∂C/∂b^l_j = δ^l_j
+    (BP4) ∂C/∂w^l_jk = a^(l−1)_k δ^l_j
+
+Index convention, as in network.py: ``weights[0]`` is the book's w^2 (it maps the
+input layer to the first hidden layer), so code index ``l`` is the book's layer
+``l + 2``. Rows are samples: a mini-batch of m inputs is an (m, n_in) matrix X, so
+the book's column equation z = w a + b becomes the row equation z = a wᵀ + b, and
+each layer costs one matrix product per pass whatever m is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from tui_backprop.engine.activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
+from tui_backprop.engine.costs import COSTS
+
+INITS = ("standard", "scaled")
+DTYPES = {"float64": np.float64, "float32": np.float32}
+
+
+@dataclass
+class Gradients:
+    """What one backward pass computed, per layer (code index l, see the module docstring).
+
+    - ``nabla_w[l]``, ``nabla_b[l]``: ∂C/∂w and ∂C/∂b of the mean cost over the mini-batch,
+      shaped like ``weights[l]`` (n_out, n_in) and ``biases[l]`` (n_out,).
+    - ``delta[l]``: the per-sample errors δ = ∂C_x/∂z, shape (m, n_out); row x is sample x,
+      so ``nabla_b[l] == delta[l].mean(axis=0)``.
+    - ``zs[l]``: the weighted inputs z, shape (m, n_out).
+    - ``activations``: one more entry than the others: ``activations[0]`` is the input X,
+      ``activations[l + 1] = σ(zs[l])``.
+    """
+
+    nabla_w: list[np.ndarray]
+    nabla_b: list[np.ndarray]
+    delta: list[np.ndarray]
+    zs: list[np.ndarray]
+    activations: list[np.ndarray]
+
+
+class _Workspace:
+    """Buffers for one mini-batch size m, reused across steps so the hot path allocates nothing."""
+
+    def __init__(self, sizes: Sequence[int], m: int, dtype: np.dtype) -> None:
+        """Allocate z, a, δ and scratch per layer for batches of m samples."""
+        outs = sizes[1:]
+        self.m = m
+        self.zs = [np.empty((m, n), dtype) for n in outs]
+        self.activations = [np.empty((m, n), dtype) for n in outs]
+        self.delta = [np.empty((m, n), dtype) for n in outs]
+        # δ/m, so that BP4's product yields the batch mean directly
+        self.delta_scaled = [np.empty((m, n), dtype) for n in outs]
+        self.sigma_prime = [np.empty((m, n), dtype) for n in outs]
+        self.nabla_w = [np.empty((n_out, n_in), dtype) for n_in, n_out in zip(sizes, outs)]
+        self.nabla_b = [np.empty(n, dtype) for n in outs]
+        # η·∇w, for the in-place update
+        self.step_w = [np.empty((n_out, n_in), dtype) for n_in, n_out in zip(sizes, outs)]
+        self.step_b = [np.empty(n, dtype) for n in outs]
+
+
+class Network:
+    """A fully connected network: ``sizes`` neurons per layer, input layer first."""
+
+    def __init__(
+        self,
+        sizes: Sequence[int],
+        activation: str = "sigmoid",
+        output_activation: str = "sigmoid",
+        cost: str = "quadratic",
+        init: str = "standard",
+        seed: int | None = 0,
+        dtype: str | type | np.dtype = "float64",
+    ) -> None:
+        """Validate the architecture and initialise weights and biases.
+
+        ``init="standard"`` draws every weight and bias from N(0, 1) (network.py);
+        ``init="scaled"`` draws weights from N(0, 1/n_in) and biases from N(0, 1)
+        (network2.py), which keeps hidden neurons out of saturation.
+        """
+        self.sizes = _check_sizes(sizes)
+        self.activation_name = _check_choice("activation", activation, HIDDEN_ACTIVATIONS)
+        self.output_activation_name = _check_choice(
+            "output_activation", output_activation, OUTPUT_ACTIVATIONS
+        )
+        self.cost_name = _check_choice("cost", cost, COSTS)
+        _check_pairing(self.output_activation_name, self.cost_name)
+        self.init_name = _check_choice("init", init, INITS)
+        self.dtype = _check_dtype(dtype)
+        self.seed = seed
+        self._hidden = HIDDEN_ACTIVATIONS[self.activation_name]
+        self._output = OUTPUT_ACTIVATIONS[self.output_activation_name]
+        self._cost = COSTS[self.cost_name]
+        self.num_layers = len(self.sizes)
+        self._workspaces: dict[int, _Workspace] = {}
+        self.initialise(seed)
+
+    # -- parameters ---------------------------------------------------------------------
+
+    def initialise(self, seed: int | None = None) -> None:
+        """Draw fresh weights and biases from the network's ``init`` scheme."""
+        rng = np.random.default_rng(seed)
+        self.biases = [rng.standard_normal(n).astype(self.dtype) for n in self.sizes[1:]]
+        self.weights = []
+        for n_in, n_out in zip(self.sizes[:-1], self.sizes[1:]):
+            w = rng.standard_normal((n_out, n_in))
+            if self.init_name == "scaled":
+                w /= np.sqrt(n_in)
+            self.weights.append(w.astype(self.dtype))
+
+    @property
+    def num_params(self) -> int:
+        """The number of weights and biases: Σ_l (n_in + 1)·n_out."""
+        return sum(w.size + b.size for w, b in zip(self.weights, self.biases))
+
+    def config(self) -> dict:
+        """The constructor arguments that rebuild this architecture."""
+        return {
+            "sizes": list(self.sizes),
+            "activation": self.activation_name,
+            "output_activation": self.output_activation_name,
+            "cost": self.cost_name,
+            "init": self.init_name,
+            "seed": self.seed,
+            "dtype": np.dtype(self.dtype).name,
+        }
+
+    def copy(self) -> Network:
+        """Return an independent network with the same architecture and parameters."""
+        twin = Network(**self.config())
+        twin.weights = [w.copy() for w in self.weights]
+        twin.biases = [b.copy() for b in self.biases]
+        return twin
+
+    def weight_penalty(self, lmbda: float, n: int) -> float:
+        """The L2 term (λ/2n) Σ_w w² that network2.py adds to the cost."""
+        if lmbda == 0.0:
+            return 0.0
+        return 0.5 * (lmbda / n) * sum(float(np.vdot(w, w)) for w in self.weights)
+
+    # -- forward ------------------------------------------------------------------------
+
+    def feedforward(self, X: np.ndarray) -> np.ndarray:
+        """Return a^L for the inputs X of shape (m, sizes[0]): shape (m, sizes[-1])."""
+        a = self._as_input(X)
+        last = self.num_layers - 2
+        for l, (w, b) in enumerate(zip(self.weights, self.biases)):
+            z = a @ w.T
+            z += b
+            a = (self._output if l == last else self._hidden).fn(z, out=z)
+        return a
+
+    def cost(self, X: np.ndarray, Y: np.ndarray) -> float:
+        """Return C = (1/m) Σ_x C_x over the rows of X and Y (no regularisation term)."""
+        return float(self._mean_cost(X, Y))
+
+    def _mean_cost(self, X: np.ndarray, Y: np.ndarray) -> np.floating:
+        """C as a NumPy scalar of the network's dtype (long double keeps its extra digits)."""
+        X, Y = self._as_input(X), self._as_target(Y, len(X))
+        a = X
+        z = X
+        for l, (w, b) in enumerate(zip(self.weights, self.biases)):
+            z = a @ w.T
+            z += b
+            act = self._output if l == self.num_layers - 2 else self._hidden
+            a = act.fn(z)
+        return self._cost.fn(z, a, Y).mean()
+
+    # -- backward -----------------------------------------------------------------------
+
+    def backprop(self, X: np.ndarray, Y: np.ndarray) -> Gradients:
+        """Return the gradient of ``cost(X, Y)`` by one forward and one backward pass.
+
+        The arrays are freshly allocated and belong to the caller.
+        """
+        X = self._as_input(X)
+        Y = self._as_target(Y, len(X))
+        return self._backprop(X, Y, _Workspace(self.sizes, len(X), self.dtype))
+
+    def sgd_step(
+        self,
+        X: np.ndarray,
+        Y: np.ndarray,
+        eta: float,
+        lmbda: float = 0.0,
+        n: int | None = None,
+    ) -> Gradients:
+        """One step of gradient descent on the mini-batch (X, Y); return the gradients used.
+
+        w → (1 − ηλ/n)·w − η·nabla_w and b → b − η·nabla_b, where nabla is the mean
+        gradient over the m samples, i.e. the seed's w − (η/m) Σ_x ∂C_x/∂w. ``n`` is the
+        size of the whole training set for the L2 decay (network2.py); it defaults to m.
+
+        The returned arrays are buffers that the next ``sgd_step`` with the same m
+        overwrites: copy what you need to keep.
+        """
+        X = self._as_input(X)
+        Y = self._as_target(Y, len(X))
+        m = len(X)
+        ws = self._workspaces.get(m)
+        if ws is None:
+            if len(self._workspaces) >= 4:  # a full and a last partial batch, typically
+                self._workspaces.clear()
+            ws = self._workspaces[m] = _Workspace(self.sizes, m, self.dtype)
+        grads = self._backprop(X, Y, ws)
+        decay = 1.0 - eta * lmbda / (n if n is not None else m)
+        for w, b, nw, nb, sw, sb in zip(
+            self.weights, self.biases, grads.nabla_w, grads.nabla_b, ws.step_w, ws.step_b
+        ):
+            if decay != 1.0:
+                w *= decay
+            np.multiply(nw, eta, out=sw)
+            w -= sw
+            np.multiply(nb, eta, out=sb)
+            b -= sb
+        return grads
+
+    def _backprop(self, X: np.ndarray, Y: np.ndarray, ws: _Workspace) -> Gradients:
+        """Forward pass storing z^l and a^l, then BP1, BP2 backwards, BP3 and BP4 per layer."""
+        last = self.num_layers - 2
+        inv_m = 1.0 / len(X)
+        a = X
+        # forward: z^l = a^(l−1) wᵀ + b, a^l = σ(z^l)
+        for l, (w, b) in enumerate(zip(self.weights, self.biases)):
+            z = np.matmul(a, w.T, out=ws.zs[l])
+            z += b
+            act = self._output if l == last else self._hidden
+            a = act.fn(z, out=ws.activations[l])
+        activations = [X, *ws.activations]
+        # BP1: δ^L = ∇_a C ⊙ σ'(z^L)
+        self._cost.delta(ws.zs[last], ws.activations[last], Y, self._output, out=ws.delta[last])
+        for l in range(last, -1, -1):
+            delta = ws.delta[l]
+            # BP3: ∂C/∂b = δ, averaged over the batch
+            np.sum(delta, axis=0, out=ws.nabla_b[l])
+            ws.nabla_b[l] *= inv_m
+            # BP4: ∂C/∂w_jk = a^(l−1)_k δ_j, averaged: (δ/m)ᵀ a^(l−1)
+            np.multiply(delta, inv_m, out=ws.delta_scaled[l])
+            np.matmul(ws.delta_scaled[l].T, activations[l], out=ws.nabla_w[l])
+            if l > 0:
+                # BP2: δ^(l−1) = (δ^l w^l) ⊙ σ'(z^(l−1)), using the weights before any update
+                prev = np.matmul(delta, self.weights[l], out=ws.delta[l - 1])
+                prev *= self._hidden.prime(
+                    ws.zs[l - 1], ws.activations[l - 1], out=ws.sigma_prime[l - 1]
+                )
+        return Gradients(
+            nabla_w=list(ws.nabla_w),
+            nabla_b=list(ws.nabla_b),
+            delta=list(ws.delta),
+            zs=list(ws.zs),
+            activations=activations,
+        )
+
+    # -- input checks -------------------------------------------------------------------
+
+    def _as_input(self, X: np.ndarray) -> np.ndarray:
+        """Return X as a C-contiguous (m, sizes[0]) array of the network's dtype."""
+        X = np.asarray(X)
+        if X.ndim == 1 and X.shape[0] == self.sizes[0]:
+            X = X[None, :]
+        if X.ndim != 2 or X.shape[1] != self.sizes[0]:
+            raise ValueError(
+                f"inputs X must have shape (m, {self.sizes[0]}) for this network, got {X.shape}"
+            )
+        return np.ascontiguousarray(X, dtype=self.dtype)
+
+    def _as_target(self, Y: np.ndarray, m: int) -> np.ndarray:
+        """Return Y as a C-contiguous (m, sizes[-1]) array of the network's dtype."""
+        Y = np.asarray(Y)
+        if Y.ndim == 1 and self.sizes[-1] == 1 and Y.shape[0] == m:
+            Y = Y[:, None]
+        if Y.shape != (m, self.sizes[-1]):
+            raise ValueError(
+                f"targets Y must have shape ({m}, {self.sizes[-1]}) to match X, got {Y.shape}"
+            )
+        return np.ascontiguousarray(Y, dtype=self.dtype)
+
+
+def _check_sizes(sizes: Sequence[int]) -> list[int]:
+    """Return sizes as a list of ints, or raise ValueError saying what is allowed."""
+    try:
+        values = list(sizes)
+    except TypeError:
+        raise ValueError(
+            f"sizes must be a list of layer sizes such as [2, 8, 1], got {sizes!r}"
+        ) from None
+    if len(values) < 2:
+        raise ValueError(
+            f"sizes needs at least two layers (input and output), such as [2, 8, 1]; got {values}"
+        )
+    for n in values:
+        if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 1:
+            raise ValueError(f"every layer size must be a whole number ≥ 1, got {n!r} in {values}")
+    return [int(n) for n in values]
+
+
+def _check_choice(field: str, value: object, allowed: dict | tuple) -> str:
+    """Return value if it is one of ``allowed``, else raise ValueError listing them."""
+    names = list(allowed)
+    if value not in names:
+        raise ValueError(f"{field} must be one of {', '.join(names)}; got {value!r}")
+    return str(value)
+
+
+def _check_pairing(output_activation: str, cost: str) -> None:
+    """Raise ValueError unless the cost accepts this output activation."""
+    allowed = COSTS[cost].outputs
+    if output_activation not in allowed:
+        if output_activation == "softmax":
+            hint = "softmax goes only with cost 'log_likelihood'"
+        else:
+            hint = f"cost {cost!r} needs output_activation {' or '.join(map(repr, allowed))}"
+        raise ValueError(
+            f"output_activation {output_activation!r} cannot be paired with cost {cost!r}: {hint}"
+        )
+
+
+def _check_dtype(dtype: str | type | np.dtype) -> type:
+    """Return np.float64 or np.float32, or raise ValueError."""
+    try:
+        name = np.dtype(dtype).name
+    except TypeError:
+        name = str(dtype)
+    if name not in DTYPES:
+        raise ValueError(f"dtype must be float64 or float32, got {dtype!r}")
+    return DTYPES[name]
