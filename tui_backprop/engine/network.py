@@ -176,6 +176,20 @@ class Network:
             a = act.fn(z)
         return self._cost.fn(z, a, Y).mean()
 
+    def evaluate(self, X: np.ndarray, Y: np.ndarray) -> tuple[float, np.ndarray]:
+        """Return the mean cost C over the rows and the outputs a^L, from one forward pass."""
+        X, Y = self._as_input(X), self._as_target(Y, len(X))
+        a = z = X
+        for l, (w, b) in enumerate(zip(self.weights, self.biases)):
+            z = a @ w.T
+            z += b
+            a = (self._output if l == self.num_layers - 2 else self._hidden).fn(z)
+        return float(self._cost.fn(z, a, Y).mean()), a
+
+    def batch_cost(self, grads: Gradients, Y: np.ndarray) -> float:
+        """C on the mini-batch that produced ``grads``, from its stored z^L and a^L (no pass)."""
+        return float(self._cost.fn(grads.zs[-1], grads.activations[-1], Y).mean())
+
     # -- backward -----------------------------------------------------------------------
 
     def backprop(self, X: np.ndarray, Y: np.ndarray) -> Gradients:
