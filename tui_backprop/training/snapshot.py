@@ -1,0 +1,127 @@
+"""Immutable snapshots of a training run: what the trainer reports to whoever listens.
+
+Every array in a snapshot is a copy that the trainer never touches again, so a snapshot
+can cross threads and be kept as long as a listener likes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+#: the states a run goes through
+IDLE, RUNNING, PAUSED, FINISHED, STOPPED, DIVERGED, FAILED = (
+    "idle",
+    "running",
+    "paused",
+    "finished",
+    "stopped",
+    "diverged",
+    "failed",
+)
+#: states after which the run cannot continue
+TERMINAL_STATES = frozenset({FINISHED, STOPPED, DIVERGED, FAILED})
+
+
+@dataclass(frozen=True)
+class EpochHistory:
+    """The per-epoch evaluations so far (decimated when long), one entry per row.
+
+    ``train_*`` and ``test_*`` are NaN where not measured (accuracy for regression).
+    """
+
+    epoch: np.ndarray
+    train_cost: np.ndarray
+    test_cost: np.ndarray
+    train_accuracy: np.ndarray
+    test_accuracy: np.ndarray
+
+    def __len__(self) -> int:
+        """The number of evaluations kept."""
+        return len(self.epoch)
+
+
+@dataclass(frozen=True)
+class StepHistory:
+    """Per-step series sampled at report times (decimated when long).
+
+    ``grad_norm_w`` and ``grad_norm_b`` have one column per layer (code index l, so
+    column 0 is the first hidden layer); ``step`` and ``batch_cost`` are 1-D.
+    """
+
+    step: np.ndarray
+    epoch_progress: np.ndarray  # epochs as a real number (step / steps_per_epoch)
+    batch_cost: np.ndarray
+    grad_norm_w: np.ndarray  # (k, n_layers)
+    grad_norm_b: np.ndarray  # (k, n_layers)
+
+    def __len__(self) -> int:
+        """The number of samples kept."""
+        return len(self.step)
+
+
+@dataclass(frozen=True)
+class OutputMap:
+    """The network's output over its input space, for data that can be drawn.
+
+    ``kind == "plane"`` (2 inputs): ``outputs`` has shape (rows, cols, n_outputs) over
+    the grid ``x_range`` × ``y_range``, row 0 at the *bottom* (y = y_range[0]).
+    ``kind == "curve"`` (1 input): ``xs`` has shape (cols,) and ``outputs`` (cols, n_outputs).
+    ``points`` / ``point_targets`` are a fixed subsample of the training set to draw on top;
+    ``point_labels`` are their classes (or None for regression).
+    """
+
+    kind: str
+    x_range: tuple[float, float]
+    y_range: tuple[float, float]
+    outputs: np.ndarray
+    xs: np.ndarray | None
+    points: np.ndarray
+    point_targets: np.ndarray
+    point_labels: np.ndarray | None
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """One report of a run. Layers are indexed as in the engine: 0 = first hidden layer."""
+
+    state: str
+    epoch: int  # completed epochs
+    epochs: int  # epochs asked for
+    step: int  # mini-batch steps taken since the start
+    steps_per_epoch: int
+    samples_seen: int
+    eta: float
+    samples_per_second: float
+    batch_cost: float  # C on the latest mini-batch (NaN before the first step)
+    train_cost: float | None  # latest end-of-epoch evaluation, None before the first
+    test_cost: float | None
+    train_accuracy: float | None  # fraction in [0, 1]; None for regression or before
+    test_accuracy: float | None
+    sizes: tuple[int, ...]
+    grad_norm_w: tuple[float, ...]  # ‖∇w^l‖ (Frobenius) per layer, latest step
+    grad_norm_b: tuple[float, ...]  # ‖∇b^l‖ = ‖mean over the batch of δ^l‖ per layer
+    delta: tuple[np.ndarray, ...]  # δ^l of the latest mini-batch, (m, n_l) per layer
+    epochs_history: EpochHistory
+    steps_history: StepHistory
+    output_map: OutputMap | None = None
+    message: str = ""  # why the run stopped (divergence, failure) or other news
+    task: str = "classification"
+    sequence: int = 0  # increases with every snapshot of a run
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def is_terminal(self) -> bool:
+        """True when the run can go no further."""
+        return self.state in TERMINAL_STATES
+
+    @property
+    def first_to_last_ratio(self) -> float | None:
+        """‖∇b^last‖ / ‖∇b^first‖: how many times slower the first hidden layer learns.
+
+        None when there is only one layer, or the first layer's gradient is exactly 0.
+        """
+        if len(self.grad_norm_b) < 2 or self.grad_norm_b[0] == 0.0:
+            return None
+        return self.grad_norm_b[-1] / self.grad_norm_b[0]
