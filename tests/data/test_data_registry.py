@@ -39,6 +39,7 @@ def test_defaults_are_filled_in() -> None:
         "n_samples": 400,
         "noise": 0.03,
         "arms": 4,
+        "turns": 0.75,
         "test_fraction": 0.2,
     }
 

@@ -20,8 +20,6 @@ from .options import (
 )
 
 N_SAMPLES = 400
-SPIRAL_TURN = 1.5 * np.pi
-"""Radians each spiral arm turns from its centre to its tip (three quarters of a turn)."""
 BLOB_RADIUS = 0.6
 """Distance of each blob centre from the origin; the centres are evenly spaced on a circle."""
 
@@ -101,14 +99,14 @@ def load_moons(*, seed: int, n_samples: int, noise: float, test_fraction: float)
 
 
 def load_spiral(
-    *, seed: int, n_samples: int, noise: float, arms: int, test_fraction: float
+    *, seed: int, n_samples: int, noise: float, arms: int, turns: float, test_fraction: float
 ) -> Dataset:
-    """Interleaved spiral arms from the centre to radius 1, one class per arm."""
+    """Interleaved spiral arms from the centre to radius 1, each turning ``turns`` times."""
     rng = np.random.default_rng(seed)
     classes = np.repeat(np.arange(arms), class_sizes(n_samples, arms))
     t = rng.uniform(0.0, 1.0, size=n_samples)
     radius = 0.1 + 0.9 * t
-    angle = 2 * np.pi * classes / arms + SPIRAL_TURN * t
+    angle = 2 * np.pi * (classes / arms + turns * t)
     X = radius[:, None] * np.column_stack([np.cos(angle), np.sin(angle)])
     X += rng.normal(0.0, noise, size=X.shape)
     names = tuple(f"arm {j + 1}" for j in range(arms))
@@ -167,7 +165,12 @@ SPECS = (
         "spiral",
         "Interleaved spiral arms, one class per arm (2 arms: 1 output, more: one-hot)",
         _common(0.03, f"{_JITTER} (arms get closer as `arms` grows)")
-        + (OptionSpec("arms", int, 2, "number of arms, one class each", min=2, max=5),),
+        + (
+            OptionSpec("arms", int, 2, "number of arms, one class each", min=2, max=5),
+            OptionSpec(
+                "turns", float, 0.75, "turns of each arm from centre to tip", min=0.25, max=3
+            ),
+        ),
         load_spiral,
     ),
     DatasetSpec(
