@@ -117,11 +117,25 @@ class Snapshot:
         return self.state in TERMINAL_STATES
 
     @property
-    def first_to_last_ratio(self) -> float | None:
-        """‖∇b^last‖ / ‖∇b^first‖: how many times slower the first hidden layer learns.
+    def compared_layers(self) -> tuple[int, int]:
+        """The 1-based layers whose speeds of learning are compared (as the book's chapter 5).
 
-        None when there is only one layer, or the first layer's gradient is exactly 0.
+        The first hidden layer against the last hidden layer; with one hidden layer, against
+        the output layer. Layer numbers count the first hidden layer as 1.
         """
-        if len(self.grad_norm_b) < 2 or self.grad_norm_b[0] == 0.0:
+        n_layers = len(self.grad_norm_b)
+        return (1, n_layers - 1) if n_layers >= 3 else (1, n_layers)
+
+    @property
+    def first_to_last_ratio(self) -> float | None:
+        """‖δ^last‖ / ‖δ^first‖ for ``compared_layers``: how many times slower layer 1 learns.
+
+        None when there is only one layer, or the first layer's gradient is 0 or not finite.
+        """
+        first, last = self.compared_layers
+        if first == last:
             return None
-        return self.grad_norm_b[-1] / self.grad_norm_b[0]
+        slow, fast = self.grad_norm_b[first - 1], self.grad_norm_b[last - 1]
+        if not (slow > 0 and np.isfinite(slow) and np.isfinite(fast)):
+            return None
+        return fast / slow
