@@ -20,7 +20,9 @@ from tui_backprop.data import (
 )
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-EXPECTED = ["xor", "circles", "moons", "spiral", "blobs", "sine", "surface", "digits", "mnist"]
+EXPECTED = [
+    "xor", "circles", "moons", "spiral", "blobs", "sine", "surface", "neuron", "digits", "mnist"
+]  # fmt: skip
 
 
 def test_every_dataset_is_registered_with_a_description() -> None:

@@ -10,7 +10,14 @@ import numpy as np
 
 from .arrays import assemble, plane_range, split_indices
 from .base import Dataset, DatasetInfo
-from .options import DatasetSpec, n_samples_option, noise_option, seed_option, split_option
+from .options import (
+    DatasetSpec,
+    OptionSpec,
+    n_samples_option,
+    noise_option,
+    seed_option,
+    split_option,
+)
 
 
 def regression_set(
@@ -56,6 +63,24 @@ def load_surface(*, seed: int, n_samples: int, noise: float, test_fraction: floa
     )
 
 
+def load_neuron(*, seed: int, x: float, y: float) -> Dataset:
+    """Chapter 3's lone neuron: one input x, one target y (train and test are that sample)."""
+    X = np.array([[x]])
+    info = DatasetInfo(
+        name="neuron",
+        description=f"One sample: input {x:g}, target {y:g} (chapter 3's learning slowdown)",
+        n_inputs=1,
+        n_outputs=1,
+        task="regression",
+        class_names=(),
+        drawable_2d=False,
+        image_shape=None,
+        input_range=(min(-1.0, x - 1.0), max(1.0, x + 1.0)),
+    )
+    only = np.array([0])
+    return assemble(info, X, np.array([[y]]), only, only)
+
+
 _TARGET_NOISE = "std of Gaussian noise added to the target (then clipped to [-1, 1])"
 
 SPECS = (
@@ -70,5 +95,15 @@ SPECS = (
         "Regression z = sin(πx)·cos(πy) over [-1, 1]²; targets in [-1, 1]: tanh or linear output",
         (seed_option(), n_samples_option(600), noise_option(0.05, _TARGET_NOISE), split_option()),
         load_surface,
+    ),
+    DatasetSpec(
+        "neuron",
+        "A single sample x → y, to watch one neuron learn (chapter 3: 1 → 0)",
+        (
+            seed_option(),
+            OptionSpec("x", float, 1.0, "the input", min=-10, max=10),
+            OptionSpec("y", float, 0.0, "the target", min=-1, max=1),
+        ),
+        load_neuron,
     ),
 )

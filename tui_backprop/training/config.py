@@ -53,6 +53,12 @@ class RunConfig:
     init: str = "scaled"
     """standard: N(0, 1) as network.py; scaled: weights N(0, 1/n_in) as network2.py."""
 
+    initial_weight: float | None = None
+    """When set, every weight starts at this value instead of ``init``'s random draw."""
+
+    initial_bias: float | None = None
+    """When set, every bias starts at this value (chapter 3's saturated neuron: w = b = 2)."""
+
     eta: float = 0.5
     """The learning rate η (> 0)."""
 
@@ -71,6 +77,10 @@ class RunConfig:
     dtype: str = "float64"
     """float64 or float32."""
 
+    max_steps_per_second: float = 0.0
+    """Slow training down to at most this many mini-batch steps a second (0: full speed),
+    so that a tiny experiment can be watched."""
+
     report_every_steps: int = 0
     """Report a snapshot every N mini-batch steps (0: only by time)."""
 
@@ -81,8 +91,8 @@ class RunConfig:
     """Evaluate the training cost and accuracy on at most this many samples (a fixed subset)."""
 
     def to_dict(self) -> dict[str, Any]:
-        """The configuration as plain TOML-ready values."""
-        return dataclasses.asdict(self)
+        """The configuration as plain TOML-ready values (unset optional fields left out)."""
+        return {k: v for k, v in dataclasses.asdict(self).items() if v is not None}
 
     def network_arguments(self) -> dict[str, Any]:
         """The keyword arguments of ``Network`` for this configuration."""
@@ -112,12 +122,15 @@ ALLOWED = {
     "output_activation": "one of " + ", ".join(OUTPUT_ACTIVATIONS),
     "cost": "one of " + ", ".join(COSTS),
     "init": "one of " + ", ".join(INITS),
+    "initial_weight": "a number (or leave it out to use init)",
+    "initial_bias": "a number (or leave it out to use init)",
     "eta": "a number > 0",
     "lmbda": "a number ≥ 0",
     "batch_size": "a whole number ≥ 1",
     "epochs": "a whole number ≥ 1",
     "seed": "a whole number ≥ 0",
     "dtype": "one of " + ", ".join(DTYPES),
+    "max_steps_per_second": "a number ≥ 0 (0 for full speed)",
     "report_every_steps": "a whole number ≥ 0",
     "report_every_seconds": "a number ≥ 0",
     "eval_max_samples": "a whole number ≥ 1",
@@ -182,6 +195,14 @@ def _check_field(name: str, value: Any, source: str) -> Any:
         if value < low:
             raise _fail(source, name, value)
         return value
+    if kind == "float | None":
+        if value is None or (isinstance(value, str) and value.strip().lower() in ("", "none")):
+            return None
+        if isinstance(value, str):
+            value = _parse_text("eta", value)
+        if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
+            raise _fail(source, name, value)
+        return float(value)
     if kind == "float":
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise _fail(source, name, value)

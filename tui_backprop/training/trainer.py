@@ -67,6 +67,12 @@ class Trainer:
         info = self.dataset.info
         check_sizes_match(config, info.n_inputs, info.n_outputs)
         self.net = Network(**config.network_arguments())
+        if config.initial_weight is not None:
+            for w in self.net.weights:
+                w.fill(config.initial_weight)
+        if config.initial_bias is not None:
+            for b in self.net.biases:
+                b.fill(config.initial_bias)
         self.listener = listener
         self.eta = config.eta
         self._map_resolution = map_resolution
@@ -106,6 +112,7 @@ class Trainer:
         self._rate = 0.0
         self._rate_mark = (time.perf_counter(), 0)
         self._last_report = time.perf_counter()
+        self._next_step_at = 0.0
 
     # -- controls, callable from any thread ---------------------------------------------
 
@@ -175,6 +182,8 @@ class Trainer:
                 self._rate_mark = (time.perf_counter(), self.samples_seen)
                 continue
             self.state = RUNNING
+            if self.config.max_steps_per_second:
+                self._keep_pace()
             self._advance()
             if self.state in TERMINAL_STATES:
                 break
@@ -183,6 +192,17 @@ class Trainer:
             due_by_time = report_seconds and now - self._last_report >= report_seconds
             if due_by_steps or due_by_time:
                 self._emit()
+
+    def _keep_pace(self) -> None:
+        """Sleep so that steps come no faster than ``max_steps_per_second``."""
+        interval = 1.0 / self.config.max_steps_per_second
+        wait = self._next_step_at - time.perf_counter()
+        if wait > 0:
+            # wake on a control (pause, stop) rather than sleeping through it; a control
+            # that came earlier is seen by the loop's own checks
+            self._wake.clear()
+            self._wake.wait(wait)
+        self._next_step_at = max(self._next_step_at, time.perf_counter() - interval) + interval
 
     def _wait_while_paused(self) -> None:
         """Report the pause once, then sleep until a control arrives; serve step requests."""
