@@ -15,6 +15,7 @@ import math
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -40,6 +41,24 @@ from tui_backprop.training.snapshot import (
 log = logging.getLogger(__name__)
 
 Listener = Callable[[Snapshot], None]
+
+
+@dataclass(frozen=True)
+class EpochRecord:
+    """The evaluation at the end of one epoch (accuracies None for regression)."""
+
+    epoch: int
+    step: int
+    samples_seen: int
+    eta: float
+    train_cost: float
+    test_cost: float
+    train_accuracy: float | None
+    test_accuracy: float | None
+    seconds: float  # wall time since the run started, pauses included
+
+
+EpochListener = Callable[[EpochRecord], None]
 #: rows of evaluation per forward pass, to bound memory on large sets
 EVAL_CHUNK = 10_000
 #: training points drawn on the output map
@@ -54,10 +73,17 @@ class Trainer:
         config: RunConfig,
         dataset: Dataset | None = None,
         listener: Listener | None = None,
+        on_epoch: EpochListener | None = None,
+        network: Network | None = None,
         map_resolution: tuple[int, int] = (48, 24),
         history_capacity: int = 512,
     ) -> None:
-        """Load the data (unless given), check the sizes against it and build the network."""
+        """Load the data (unless given), check the sizes against it and build the network.
+
+        ``listener`` receives snapshots at the configured cadence; ``on_epoch`` receives a
+        small record at the end of every epoch; ``network`` continues a saved network
+        instead of a fresh one.
+        """
         self.config = config
         self.dataset = (
             dataset
@@ -66,14 +92,16 @@ class Trainer:
         )
         info = self.dataset.info
         check_sizes_match(config, info.n_inputs, info.n_outputs)
-        self.net = Network(**config.network_arguments())
-        if config.initial_weight is not None:
+        self.net = network if network is not None else Network(**config.network_arguments())
+        if network is None and config.initial_weight is not None:
             for w in self.net.weights:
                 w.fill(config.initial_weight)
-        if config.initial_bias is not None:
+        if network is None and config.initial_bias is not None:
             for b in self.net.biases:
                 b.fill(config.initial_bias)
         self.listener = listener
+        self.on_epoch = on_epoch
+        self._started_at = time.perf_counter()
         self.eta = config.eta
         self._map_resolution = map_resolution
         self._is_classification = info.task == "classification"
@@ -159,15 +187,24 @@ class Trainer:
         if self.state in TERMINAL_STATES:
             return self.snapshot()
         self._paused = self._paused or start_paused
+        self._started_at = time.perf_counter()
         self.state = PAUSED if self._paused else RUNNING
         self._emit()
         try:
-            self._loop()
+            # overflow on the way to divergence is expected: it is detected and reported,
+            # and a warning printed on the terminal would only garble the screen
+            with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+                self._loop()
         except Exception as error:  # a listener's or the engine's bug must not kill the UI
             log.exception("training failed")
             self.state = FAILED
             self.message = f"training failed: {type(error).__name__}: {error}"
-        return self._emit()
+        try:
+            return self._emit()
+        except Exception:  # the listener failed again on the final report: keep the result
+            log.exception("listener failed on the final snapshot")
+            with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+                return self.snapshot()
 
     def _loop(self) -> None:
         """Poll the controls between mini-batches; train, report, and stop when told."""
@@ -226,7 +263,8 @@ class Trainer:
     def step(self) -> Snapshot:
         """Take one mini-batch step now, in the caller's thread (for scripts and tests)."""
         if self.state not in TERMINAL_STATES:
-            self._advance()
+            with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+                self._advance()
         return self._emit()
 
     # -- one mini-batch -----------------------------------------------------------------
@@ -246,9 +284,16 @@ class Trainer:
         self._last_grads, self._last_Y = grads, Y
         self.step_count += 1
         self.samples_seen += len(X)
-        self._batch_cost = self.net.batch_cost(grads, Y)
-        if not math.isfinite(self._batch_cost):
-            self._diverge(f"the cost on mini-batch {self.step_count} became {self._batch_cost}")
+        # one cheap reduction per step: NaN or inf anywhere in the forward pass reaches δ^L,
+        # and anywhere in the backward pass reaches ∇b of the first layer
+        if not (
+            math.isfinite(grads.delta[-1].sum()) and math.isfinite(grads.nabla_b[0].sum())
+        ):
+            self._batch_cost = self.net.batch_cost(grads, Y)
+            self._diverge(
+                f"the errors δ of this mini-batch (epoch {self.epoch + 1}) stopped being "
+                f"finite (cost {self._batch_cost})"
+            )
             return
         if self._batch_start >= self._n_train:
             self._end_epoch()
@@ -269,6 +314,20 @@ class Trainer:
         self._epochs_history.append(
             [self.epoch, *(math.nan if v is None else v for v in self._evaluation)]
         )
+        if self.on_epoch is not None:
+            self.on_epoch(
+                EpochRecord(
+                    self.epoch,
+                    self.step_count,
+                    self.samples_seen,
+                    self.eta,
+                    train_cost,
+                    test_cost,
+                    train_acc,
+                    test_acc,
+                    time.perf_counter() - self._started_at,
+                )
+            )
         if not math.isfinite(train_cost):
             self._diverge(f"the training cost after epoch {self.epoch} became {train_cost}")
         elif self.epoch >= self.config.epochs:
@@ -309,7 +368,7 @@ class Trainer:
         where = f"; NaN/inf first appears in layer {layer}" if layer else ""
         self.state = DIVERGED
         self.message = (
-            f"diverged at step {self.step_count} (epoch {self.epoch + 1}): {what}{where}. "
+            f"diverged at step {self.step_count}: {what}{where}. "
             f"Try a smaller η (now {self.eta:g})."
         )
 
@@ -326,7 +385,8 @@ class Trainer:
 
     def _emit(self) -> Snapshot:
         """Build a snapshot, record it in the step history, and hand it to the listener."""
-        snapshot = self.snapshot()
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            snapshot = self.snapshot()
         self._last_report = time.perf_counter()
         if self.listener is not None:
             self.listener(snapshot)
@@ -353,6 +413,9 @@ class Trainer:
         else:
             norm_w = norm_b = (math.nan,) * n_layers
             delta = tuple(np.zeros((0, n)) for n in self.net.sizes[1:])
+        if grads is not None and self.state != DIVERGED:
+            # the cost of the latest mini-batch, from its stored z^L and a^L
+            self._batch_cost = self.net.batch_cost(grads, self._last_Y)
         if grads is not None and self._recorded_step != self.step_count:
             progress = self.step_count / self.steps_per_epoch
             self._steps_history.append(

@@ -1,0 +1,101 @@
+"""RunConfig: validation names the place, the field, the value and what is allowed."""
+
+from __future__ import annotations
+
+import pytest
+
+from tui_backprop.training import ConfigError, RunConfig, apply_overrides, from_dict
+from tui_backprop.training.config import check_sizes_match, dumps, load, save
+
+
+def test_defaults_are_valid_and_round_trip_through_toml(tmp_path):
+    """The default config validates, and TOML written then read gives it back."""
+    config = from_dict({})
+    path = tmp_path / "run.toml"
+    save(config, path)
+    assert load(path) == config
+    assert "eta = 0.5" in dumps(config)
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"eta": 0}, "eta = 0.0 must be a number > 0"),
+        ({"eta": "fast"}, "eta = 'fast' must be a number > 0"),
+        ({"lmbda": -1}, "lmbda = -1.0 must be a number ≥ 0"),
+        ({"batch_size": 0}, "batch_size = 0 must be a whole number ≥ 1"),
+        ({"epochs": 2.5}, "epochs = 2.5 must be a whole number ≥ 1"),
+        ({"sizes": [2]}, "sizes = \\[2\\] must be a list of at least two"),
+        ({"sizes": [2, 0, 1]}, "sizes"),
+        ({"activation": "sigmoidd"}, "did you mean 'sigmoid'"),
+        ({"cost": "mse"}, "cost = 'mse' must be one of quadratic, cross_entropy, log_likelihood"),
+        ({"dataset": "spirals"}, "did you mean 'spiral'"),
+        ({"output_activation": "softmax", "cost": "quadratic"}, "goes only with cost"),
+        ({"output_activation": "tanh", "cost": "cross_entropy"}, "needs output_activation"),
+        ({"dataset_options": {"arms": 9}}, "dataset_options: .*arms"),
+        ({"dataset_options": {"armz": 3}}, "did you mean 'arms'"),
+        ({"etaa": 1.0}, "unknown field 'etaa'; did you mean 'eta'"),
+    ],
+)
+def test_bad_values_are_named_with_what_is_allowed(data, message):
+    """Each bad field gets a ConfigError naming it, its value and what is allowed."""
+    with pytest.raises(ConfigError, match=message):
+        from_dict(data, source="x.toml")
+
+
+def test_errors_name_the_file(tmp_path):
+    """A bad preset file is named in the message, as are TOML syntax errors."""
+    bad = tmp_path / "bad.toml"
+    bad.write_text("eta = -3\n")
+    with pytest.raises(ConfigError, match=r"bad\.toml: eta = -3\.0"):
+        load(bad)
+    broken = tmp_path / "broken.toml"
+    broken.write_text("eta = = 3\n")
+    with pytest.raises(ConfigError, match=r"broken\.toml: not valid TOML"):
+        load(broken)
+    with pytest.raises(ConfigError, match="no such preset file"):
+        load(tmp_path / "missing.toml")
+
+
+def test_overrides_parse_text_like_the_command_line():
+    """--set values are parsed into each field's type; sizes accept 2-8-1 and 2,8,1."""
+    config = apply_overrides(
+        RunConfig(),
+        ["eta=0.25", "sizes=2-8-8-1", "epochs=3", "activation=relu", "dataset_options.noise=0.1"],
+    )
+    assert config.eta == 0.25
+    assert config.sizes == [2, 8, 8, 1]
+    assert config.epochs == 3
+    assert config.activation == "relu"
+    assert config.dataset_options["noise"] == 0.1
+    assert apply_overrides(RunConfig(), ["sizes=2,4,1"]).sizes == [2, 4, 1]
+
+
+@pytest.mark.parametrize(
+    ("override", "message"),
+    [
+        ("eta", "expected key=value"),
+        ("=3", "expected key=value"),
+        ("etta=3", "did you mean 'eta'"),
+        ("batch_size=ten", "batch_size = 'ten' must be a whole number"),
+    ],
+)
+def test_bad_overrides_are_refused(override, message):
+    """A malformed or unknown --set is a ConfigError naming it."""
+    with pytest.raises(ConfigError, match=message):
+        apply_overrides(RunConfig(), [override])
+
+
+def test_sizes_must_match_the_dataset():
+    """The first and last sizes must be the dataset's inputs and outputs, and it says so."""
+    config = from_dict({"dataset": "digits", "sizes": [64, 30, 3]})
+    with pytest.raises(ConfigError, match="must start with 64 and end with 10"):
+        check_sizes_match(config, 64, 10)
+
+
+def test_optional_initial_values():
+    """initial_weight/initial_bias accept numbers, text and 'none'."""
+    assert from_dict({"initial_weight": "2"}).initial_weight == 2.0
+    assert from_dict({"initial_weight": "none"}).initial_weight is None
+    with pytest.raises(ConfigError, match="initial_bias"):
+        from_dict({"initial_bias": "high"})

@@ -1,0 +1,239 @@
+"""The command line: ``tui-backprop`` opens the app; subcommands run without Textual.
+
+    tui-backprop [--preset NAME] [--set KEY=VALUE ...]       the app
+    tui-backprop train --preset NAME [--epochs N] [--metrics F.jsonl] [--save M.npz] ...
+    tui-backprop presets                                     list the presets
+    tui-backprop gradcheck --preset NAME                     backprop against finite differences
+
+Exit codes: 0 success, 1 an unexpected failure, 2 bad input (one line saying what is
+wrong), 3 training diverged, 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from typing import NoReturn
+
+from tui_backprop import __version__
+from tui_backprop.data import DatasetError, load_dataset
+from tui_backprop.training import (
+    DEFAULT_PRESET,
+    ConfigError,
+    RunConfig,
+    apply_overrides,
+    list_presets,
+    load_preset,
+)
+from tui_backprop.training.model_io import ModelFileError, load_model, save_model
+
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_DIVERGED, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+#: the errors that mean "bad input": reported in one line, exit 2
+INPUT_ERRORS = (ConfigError, DatasetError, ModelFileError)
+
+
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose errors are one line and exit 2."""
+
+    def error(self, message: str) -> NoReturn:
+        """Print one line naming the problem (no usage dump) and exit with status 2."""
+        self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {message} (see --help)\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser for every subcommand."""
+    parser = _Parser(
+        prog="tui-backprop",
+        description="A terminal lab for watching backpropagation work.",
+        epilog="Run 'tui-backprop COMMAND --help' for a command's options.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    _add_experiment_options(parser, default_preset=DEFAULT_PRESET)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    train = commands.add_parser(
+        "train", help="train without the app (progress bar, JSONL metrics, saved model)"
+    )
+    _add_experiment_options(train, default_preset=DEFAULT_PRESET)
+    train.add_argument(
+        "--headless", action="store_true", help="accepted for clarity: train never opens the app"
+    )
+    train.add_argument("--epochs", type=int, metavar="N", help="override the preset's epochs")
+    train.add_argument("--metrics", metavar="FILE.jsonl", help="write one JSON line per epoch")
+    train.add_argument("--save", metavar="MODEL.npz", help="save the trained network")
+    train.add_argument("--load", metavar="MODEL.npz", help="start from a saved network")
+    train.add_argument("--quiet", action="store_true", help="print only the final summary line")
+
+    commands.add_parser("presets", help="list the presets with their descriptions")
+
+    check = commands.add_parser(
+        "gradcheck", help="compare backprop's gradient with finite differences (the seed's claim)"
+    )
+    _add_experiment_options(check, default_preset=DEFAULT_PRESET)
+    check.add_argument(
+        "--samples", type=int, default=10, metavar="M", help="mini-batch size m (default 10)"
+    )
+    return parser
+
+
+def _add_experiment_options(parser: argparse.ArgumentParser, default_preset: str) -> None:
+    """--preset and --set, shared by the app and the subcommands."""
+    parser.add_argument(
+        "--preset",
+        default=None,
+        metavar="NAME",
+        help=f"a preset name or a .toml file (default: {default_preset})",
+    )
+    parser.add_argument(
+        "--set",
+        dest="overrides",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="override a field, e.g. --set eta=0.5 --set dataset_options.noise=0.1",
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "presets":
+            return _list_presets()
+        config = _load_config(args.preset, args.overrides)
+        if args.command == "train":
+            return _train(args, config)
+        if args.command == "gradcheck":
+            return _gradcheck(config, args.samples)
+        return _open_app(args.preset, config)
+    except INPUT_ERRORS as error:
+        print(f"tui-backprop: error: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+
+
+def _load_config(preset: str | None, overrides: list[str]) -> RunConfig:
+    """The preset (default when None) with the --set overrides applied."""
+    config = load_preset(preset or DEFAULT_PRESET)
+    return apply_overrides(config, overrides) if overrides else config
+
+
+def _open_app(preset: str | None, config: RunConfig) -> int:
+    """Open the Textual app (imported here so that the other commands never load Textual)."""
+    from tui_backprop.app import BackpropApp
+
+    BackpropApp(preset=preset or DEFAULT_PRESET, config=config).run()
+    return EXIT_OK
+
+
+def _list_presets() -> int:
+    """Print every preset with its dataset and description."""
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="Presets (tui-backprop --preset NAME)", title_justify="left")
+    table.add_column("name", style="bold cyan", no_wrap=True)
+    table.add_column("dataset", no_wrap=True)
+    table.add_column("what it shows")
+    for info in list_presets():
+        table.add_row(info.name, info.dataset, info.description)
+    Console().print(table)
+    return EXIT_OK
+
+
+def _train(args: argparse.Namespace, config: RunConfig) -> int:
+    """Train headless: progress on a terminal, epoch lines when piped, a summary at the end."""
+    from tui_backprop.headless import HeadlessRun
+
+    if args.epochs is not None:
+        config = config.replace(epochs=args.epochs)
+    network = None
+    if args.load:
+        saved_config, network = load_model(args.load)
+        if saved_config.sizes != config.sizes:
+            raise ConfigError(
+                f"--load {args.load}: the saved network has sizes {saved_config.sizes}, "
+                f"the configuration asks for {config.sizes}"
+            )
+    metrics = _open_metrics(args.metrics)
+    try:
+        run = HeadlessRun(config, network=network, metrics=metrics, quiet=args.quiet)
+        final = run.run()
+    except KeyboardInterrupt:
+        print("tui-backprop: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    finally:
+        if metrics is not None:
+            metrics.close()
+    if args.save and final.state in ("finished", "stopped"):
+        save_model(args.save, run.trainer.net, config)
+        print(f"saved the network to {args.save}")
+    if final.state == "diverged":
+        print(f"tui-backprop: {final.message}", file=sys.stderr)
+        return EXIT_DIVERGED
+    if final.state == "failed":
+        print(f"tui-backprop: {final.message}", file=sys.stderr)
+        return EXIT_FAILED
+    return EXIT_OK
+
+
+def _open_metrics(path: str | None):
+    """Open the JSONL metrics file for writing, or raise ConfigError naming it."""
+    if path is None:
+        return None
+    try:
+        return open(path, "w", encoding="utf-8")  # noqa: SIM115 (closed by the caller)
+    except OSError as error:
+        raise ConfigError(f"--metrics {path}: cannot be written ({error.strerror})") from None
+
+
+def _gradcheck(config: RunConfig, samples: int) -> int:
+    """Print backprop against centred and one-sided differences, per layer, with timings."""
+    from tui_backprop.engine import Network, check_gradients, seed_forward_pass_count
+
+    if samples < 1:
+        raise ConfigError(f"--samples {samples} must be a whole number ≥ 1")
+    dataset = load_dataset(config.dataset, **config.dataset_options)
+    net = Network(**config.network_arguments())
+    X, Y = dataset.X_train[:samples], dataset.Y_train[:samples]
+    print(
+        f"network {config.sizes} ({net.num_params:,} parameters), {config.activation} hidden, "
+        f"{config.output_activation} output, {config.cost} cost; mini-batch of m = {len(X)}"
+    )
+    reports = [check_gradients(net, X, Y, method=m) for m in ("centred", "one_sided")]
+    print(f"\n{'layer':<8}{'centred rel. error':>22}{'one-sided rel. error':>24}")
+    for l in range(len(net.weights)):
+        centred, one_sided = (r.layers[l].max_rel_error for r in reports)
+        print(f"{l + 1:<8}{centred:>22.2e}{one_sided:>24.2e}")
+    print(f"\n{'method':<32}{'forward passes':>16}{'per-sample':>14}{'time':>12}")
+    backprop = reports[0]
+    print(
+        f"{'backprop':<32}{backprop.backprop_passes:>16,}{'':>14}{_ms(backprop.backprop_seconds)}"
+    )
+    for report in reports:
+        name = f"finite differences ({report.method.replace('_', '-')})"
+        print(
+            f"{name:<32}{report.fd_forward_passes:>16,}{report.fd_sample_passes:>14,}"
+            f"{_ms(report.fd_seconds)}"
+        )
+    one_sided = reports[1]
+    print(
+        f"\nThe seed's count: one forward pass per parameter, (number of parameters + 1) = "
+        f"{one_sided.fd_forward_passes:,} passes over the batch against backprop's 2; "
+        f"one-sided took {one_sided.speedup:,.0f}× as long as backprop here."
+    )
+    widths = set(config.sizes)
+    if len(widths) == 1:
+        n = widths.pop()
+        count = seed_forward_pass_count(len(config.sizes), n, len(X))
+        print(f"(L−1)(n+1)n·m = {count:,} per-sample forward passes for L = {len(config.sizes)}.")
+    return EXIT_OK
+
+
+def _ms(seconds: float) -> str:
+    """A right-aligned duration in milliseconds."""
+    return f"{seconds * 1e3:>10.2f} ms"
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,122 @@
+"""Training without the app: a progress bar on a terminal, epoch lines when piped.
+
+The same ``Trainer`` as the app's, driven in the main thread.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+import time
+from dataclasses import asdict
+from typing import TextIO
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from tui_backprop.engine import Network
+from tui_backprop.training import RunConfig, Snapshot, Trainer
+from tui_backprop.training.trainer import EpochRecord
+
+
+def _json_number(value: float | int | None) -> float | int | None:
+    """A JSON-safe number: NaN and infinities become null; whole numbers stay whole."""
+    if value is None or isinstance(value, int):
+        return value
+    return float(value) if math.isfinite(value) else None
+
+
+def _cost(value: float) -> str:
+    """A cost with four decimals, or in scientific notation when huge."""
+    return f"{value:.4f}" if abs(value) < 1e5 else f"{value:.3e}"
+
+
+def _percent(value: float | None) -> str:
+    """An accuracy as a percentage, or an empty string for regression."""
+    return "" if value is None else f"{100 * value:.2f} %"
+
+
+class HeadlessRun:
+    """One training run in the terminal, with optional JSONL metrics."""
+
+    def __init__(
+        self,
+        config: RunConfig,
+        network: Network | None = None,
+        metrics: TextIO | None = None,
+        quiet: bool = False,
+        console: Console | None = None,
+    ) -> None:
+        """Build the trainer; draw a progress bar only when the output is a terminal."""
+        self.config = config
+        self.metrics = metrics
+        self.quiet = quiet
+        self.console = console or Console()
+        self.trainer = Trainer(config, network=network, on_epoch=self._on_epoch)
+        self.trainer.listener = self._on_snapshot
+        self._progress: Progress | None = None
+        self._task = None
+        self._started = time.perf_counter()
+
+    def run(self) -> Snapshot:
+        """Train to the end; print the summary; return the final snapshot."""
+        self._started = time.perf_counter()
+        use_bar = self.console.is_terminal and not self.quiet
+        if use_bar:
+            self._progress = Progress(
+                TextColumn("[bold]{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("steps"),
+                TimeRemainingColumn(),
+                console=self.console,
+                transient=True,
+            )
+            total = self.config.epochs * self.trainer.steps_per_epoch
+            with self._progress:
+                self._task = self._progress.add_task("training", total=total)
+                final = self.trainer.run()
+        else:
+            final = self.trainer.run()
+        self._print_summary(final)
+        return final
+
+    def _on_snapshot(self, snapshot: Snapshot) -> None:
+        """Advance the progress bar (called at the trainer's reporting cadence)."""
+        if self._progress is None or self._task is None:
+            return
+        cost = snapshot.test_cost if snapshot.test_cost is not None else snapshot.batch_cost
+        accuracy = _percent(snapshot.test_accuracy)
+        description = f"epoch {snapshot.epoch}/{snapshot.epochs}  cost {_cost(cost)}"
+        if accuracy:
+            description += f"  acc {accuracy}"
+        self._progress.update(self._task, completed=snapshot.step, description=description)
+
+    def _on_epoch(self, record: EpochRecord) -> None:
+        """Write the epoch's JSON line, and a plain line when there is no progress bar."""
+        if self.metrics is not None:
+            row = {key: _json_number(v) for key, v in asdict(record).items()}
+            row["dataset"] = self.config.dataset
+            self.metrics.write(json.dumps(row) + "\n")
+            self.metrics.flush()
+        if self._progress is None and not self.quiet:
+            accuracy = _percent(record.test_accuracy)
+            line = (
+                f"epoch {record.epoch:>4}/{self.config.epochs}  "
+                f"train cost {_cost(record.train_cost)}  test cost {_cost(record.test_cost)}"
+            )
+            if accuracy:
+                line += f"  test accuracy {accuracy}"
+            print(f"{line}  ({record.seconds:.1f} s)", flush=True)
+
+    def _print_summary(self, final: Snapshot) -> None:
+        """One line: how the run ended and what it reached."""
+        seconds = time.perf_counter() - self._started
+        parts = [f"{final.state}: {final.epoch} epochs, {final.step:,} steps in {seconds:.1f} s"]
+        if final.test_accuracy is not None:
+            parts.append(f"test accuracy {_percent(final.test_accuracy)}")
+        if final.test_cost is not None:
+            parts.append(f"test cost {_cost(final.test_cost)}")
+        out = sys.stdout if final.state in ("finished", "stopped") else sys.stderr
+        print("; ".join(parts), file=out, flush=True)

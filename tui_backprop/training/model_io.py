@@ -1,0 +1,68 @@
+"""Saving and loading a trained network with its configuration, exactly.
+
+One ``.npz`` file holds every weight and bias array as saved (same dtype, same bits)
+and the run configuration as TOML text, so that ``--load`` rebuilds the same network.
+"""
+
+from __future__ import annotations
+
+import tomllib
+import zipfile
+from pathlib import Path
+
+import numpy as np
+
+from tui_backprop.engine import Network
+from tui_backprop.training.config import ConfigError, RunConfig, dumps, from_dict
+
+FORMAT = "tui-backprop-model-1"
+
+
+class ModelFileError(ValueError):
+    """A model file that cannot be written or read; the message names the file."""
+
+
+def save_model(path: str | Path, net: Network, config: RunConfig) -> None:
+    """Write the network's parameters and the configuration to ``path`` (.npz)."""
+    arrays = {f"w{l}": w for l, w in enumerate(net.weights)}
+    arrays |= {f"b{l}": b for l, b in enumerate(net.biases)}
+    try:
+        with open(path, "wb") as file:
+            np.savez(
+                file,
+                format=np.array(FORMAT),
+                config=np.array(dumps(config)),
+                **arrays,
+            )
+    except OSError as error:
+        raise ModelFileError(f"{path}: cannot be written ({error.strerror})") from None
+
+
+def load_model(path: str | Path) -> tuple[RunConfig, Network]:
+    """Read a file written by ``save_model``: its configuration and its network."""
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            contents = {key: data[key] for key in data.files}
+    except FileNotFoundError:
+        raise ModelFileError(f"{path}: no such model file") from None
+    except (OSError, ValueError, zipfile.BadZipFile) as error:
+        raise ModelFileError(f"{path}: not a tui-backprop model file ({error})") from None
+    if str(contents.get("format", "")) != FORMAT:
+        raise ModelFileError(f"{path}: not a tui-backprop model file (format {FORMAT} expected)")
+    try:
+        config = from_dict(tomllib.loads(str(contents["config"])), source=f"{path} [config]")
+    except (tomllib.TOMLDecodeError, ConfigError) as error:
+        raise ModelFileError(f"{path}: its configuration is unusable: {error}") from None
+    net = Network(**config.network_arguments())
+    for l in range(len(net.weights)):
+        weights, biases = contents.get(f"w{l}"), contents.get(f"b{l}")
+        if weights is None or biases is None:
+            raise ModelFileError(f"{path}: layer {l + 1}'s parameters are missing")
+        if weights.shape != net.weights[l].shape or biases.shape != net.biases[l].shape:
+            raise ModelFileError(
+                f"{path}: layer {l + 1} has shape {weights.shape}, "
+                f"but sizes {config.sizes} need {net.weights[l].shape}"
+            )
+        net.weights[l] = weights.astype(net.dtype, copy=True)
+        net.biases[l] = biases.astype(net.dtype, copy=True)
+    return config, net
