@@ -286,9 +286,7 @@ class Trainer:
         self.samples_seen += len(X)
         # one cheap reduction per step: NaN or inf anywhere in the forward pass reaches δ^L,
         # and anywhere in the backward pass reaches ∇b of the first layer
-        if not (
-            math.isfinite(grads.delta[-1].sum()) and math.isfinite(grads.nabla_b[0].sum())
-        ):
+        if not (math.isfinite(grads.delta[-1].sum()) and math.isfinite(grads.nabla_b[0].sum())):
             self._batch_cost = self.net.batch_cost(grads, Y)
             self._diverge(
                 f"the errors δ of this mini-batch (epoch {self.epoch + 1}) stopped being "
