@@ -1,0 +1,235 @@
+"""The errors δ^l of the latest mini-batch as a heatmap: neurons down, samples across."""
+
+from __future__ import annotations
+
+import math
+import time
+
+import numpy as np
+from rich.console import Group, RenderableType
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual.events import Click
+from textual.reactive import reactive
+from textual.widget import Widget
+
+from tui_backprop.app.widgets.colors import (
+    PLACEHOLDER,
+    Pacer,
+    centred,
+    diverging_palette,
+    fit_text,
+    half_block_lines,
+    lines_renderable,
+    merge_cells,
+)
+from tui_backprop.training.snapshot import RUNNING, Snapshot
+
+#: colour levels on each side of 0
+HALF_LEVELS = 16
+#: widest and tallest a matrix cell is drawn (columns; pixel rows are square to columns)
+MAX_CELL = 8
+PALETTE = diverging_palette(HALF_LEVELS)
+NAN_INDEX = 2 * HALF_LEVELS + 1
+TITLE_STYLE = Style(bold=True)
+MUTED = Style(dim=True)
+
+
+def group_max_magnitude(matrix: np.ndarray, group: int, axis: int) -> np.ndarray:
+    """Bins of ``group`` rows (axis 0) or columns (axis 1), each kept as its largest |value|.
+
+    The signed extreme of each bin stays visible, so one large error never averages away.
+    """
+    if group <= 1:
+        return matrix
+    moved = np.moveaxis(matrix, axis, 0)
+    bins = math.ceil(len(moved) / group)
+    padded = np.zeros((bins * group, *moved.shape[1:]))
+    padded[: len(moved)] = moved
+    padded = padded.reshape(bins, group, *moved.shape[1:])
+    pick = np.argmax(np.abs(padded), axis=1)  # NaN counts as largest, so NaN stays visible
+    binned = np.take_along_axis(padded, pick[:, None], axis=1)[:, 0]
+    return np.moveaxis(binned, 0, axis)
+
+
+def color_indices(matrix: np.ndarray, scale: float) -> np.ndarray:
+    """Palette indices for values on the symmetric scale ±``scale`` (NaN gets its own)."""
+    with np.errstate(invalid="ignore"):
+        levels = np.rint(np.clip(matrix / scale, -1.0, 1.0) * HALF_LEVELS) + HALF_LEVELS
+    return np.where(np.isfinite(matrix), levels, NAN_INDEX).astype(int)
+
+
+class DeltaHeatmap(Widget):
+    """δ^l of the latest mini-batch for one layer, blue < 0 < red on a symmetric scale."""
+
+    can_focus = False
+    layer: reactive[int] = reactive(0)
+
+    def __init__(
+        self, *, name: str | None = None, id: str | None = None, classes: str | None = None
+    ) -> None:
+        """Start empty, showing the placeholder."""
+        super().__init__(name=name, id=id, classes=classes)
+        self._snapshot: Snapshot | None = None
+        self._render_seconds = 0.0
+        self._pacer = Pacer(self, self.refresh, lambda: self._render_seconds)
+
+    # -- what the shell calls -------------------------------------------------------------
+
+    def show(self, snapshot: Snapshot) -> None:
+        """Draw δ of the current layer from a new snapshot (paced while the run runs)."""
+        self._snapshot = snapshot
+        self.layer = self.validate_layer(self.layer)
+        self._pacer.request(urgent=snapshot.state != RUNNING)
+
+    def clear(self) -> None:
+        """Forget the snapshot and show the placeholder."""
+        self._snapshot = None
+        self._pacer.request(urgent=True)
+
+    def next_layer(self) -> None:
+        """Show the next layer, wrapping from the output layer to the first hidden one."""
+        self.layer = (self.layer + 1) % self._layer_count() if self._layer_count() else 0
+
+    def previous_layer(self) -> None:
+        """Show the previous layer, wrapping from the first hidden layer to the output."""
+        self.layer = (self.layer - 1) % self._layer_count() if self._layer_count() else 0
+
+    @property
+    def matrix_shape(self) -> tuple[int, int] | None:
+        """(neurons, samples) of the matrix shown now, or None before any snapshot."""
+        if self._snapshot is None:
+            return None
+        samples, neurons = self._snapshot.delta[self.layer].shape
+        return neurons, samples
+
+    # -- reactive plumbing -------------------------------------------------------------
+
+    def validate_layer(self, layer: int) -> int:
+        """Keep the layer index within the network's layers."""
+        count = self._layer_count()
+        return min(max(layer, 0), count - 1) if count else 0
+
+    def watch_layer(self) -> None:
+        """Redraw when the layer changes."""
+        self._pacer.request(urgent=True)
+
+    def on_click(self, event: Click) -> None:
+        """A click shows the next layer (shift+click the previous one)."""
+        if event.shift:
+            self.previous_layer()
+        else:
+            self.next_layer()
+
+    def _layer_count(self) -> int:
+        """How many layers the current snapshot has (0 before any)."""
+        return len(self._snapshot.delta) if self._snapshot is not None else 0
+
+    # -- drawing ----------------------------------------------------------------------
+
+    def render(self) -> RenderableType:
+        """The title, the matrix and the colour legend, sized to the widget (timed)."""
+        start = time.perf_counter()
+        renderable = self._render_matrix()
+        self._render_seconds = time.perf_counter() - start
+        return renderable
+
+    def _render_matrix(self) -> RenderableType:
+        """The title, the matrix and the colour legend, sized to the widget."""
+        width, height = self.size.width, self.size.height
+        if self._snapshot is None:
+            return Text(PLACEHOLDER, style=MUTED, justify="center")
+        delta = self._snapshot.delta[self.layer].T  # neurons as rows, samples as columns
+        title = Text(centred(self._title(width), width), style=TITLE_STYLE, no_wrap=True)
+        if delta.shape[1] == 0:
+            note = "δ appears after the first mini-batch"
+            return Group(title, Text(centred(note, width), style=MUTED, no_wrap=True))
+        finite = np.abs(delta[np.isfinite(delta)])
+        largest = float(finite.max()) if finite.size else 0.0
+        scale = largest if largest > 0 else 1.0
+        caption_lines = 2 if height >= 12 else 1 if height >= 4 else 0
+        pixel_rows = max(2 * (height - 1 - caption_lines), 2)
+        matrix, row_group, col_group = self._fit(delta, width, pixel_rows)
+        lines = self._matrix_lines(matrix, scale, width, pixel_rows)
+        parts: list[RenderableType] = [title, lines_renderable(lines)]
+        if caption_lines and largest == 0:
+            note = "δ = 0 everywhere" if finite.size else "δ is NaN everywhere (black)"
+            parts.append(Text(centred(note, width), style=MUTED, no_wrap=True))
+        elif caption_lines:
+            parts.append(lines_renderable([self._legend(scale, width)]))
+        if caption_lines > 1:
+            parts.append(self._caption(row_group, col_group, width))
+        return Group(*parts)
+
+    def _title(self, width: int) -> str:
+        """The title, δ^l  layer k of N  (n neurons × m samples), shortened to fit."""
+        assert self._snapshot is not None
+        count = len(self._snapshot.delta)
+        k = self.layer + 1
+        samples, neurons = self._snapshot.delta[self.layer].shape
+        role = "output" if k == count else "hidden"
+        return fit_text(
+            [
+                f"δ^{k}  layer {k} of {count} ({role})  ({neurons} neurons × {samples} samples)",
+                f"δ^{k}  layer {k} of {count}  ({neurons} neurons × {samples} samples)",
+                f"δ^{k}  layer {k}/{count}  ({neurons} × {samples})",
+                f"δ^{k} {k}/{count} {neurons}×{samples}",
+            ],
+            width,
+        )
+
+    @staticmethod
+    def _fit(delta: np.ndarray, width: int, pixel_rows: int) -> tuple[np.ndarray, int, int]:
+        """Group rows and columns until the matrix fits; returns it and the group sizes."""
+        neurons, samples = delta.shape
+        row_group = math.ceil(neurons / pixel_rows)
+        col_group = math.ceil(samples / max(width, 1))
+        binned = group_max_magnitude(delta, row_group, axis=0)
+        return group_max_magnitude(binned, col_group, axis=1), row_group, col_group
+
+    @staticmethod
+    def _matrix_lines(
+        matrix: np.ndarray, scale: float, width: int, pixel_rows: int
+    ) -> list[list[Segment]]:
+        """Half-block lines of the coloured matrix, cells scaled up when few, centred."""
+        rows, cols = matrix.shape
+        cell_width = max(1, min(width // cols, MAX_CELL))
+        cell_height = max(1, min(pixel_rows // rows, cell_width))
+        indices = color_indices(matrix, scale)
+        pixels = np.repeat(np.repeat(indices, cell_height, axis=0), cell_width, axis=1)
+        margin = (width - pixels.shape[1]) // 2
+        if margin > 0:
+            pixels = np.pad(pixels, ((0, 0), (margin, 0)), constant_values=-1)
+        return half_block_lines(pixels, PALETTE)
+
+    @staticmethod
+    def _legend(scale: float, width: int) -> list[Segment]:
+        """A colour bar from −max|δ| through 0 to +max|δ|, with the numbers."""
+        low, high = f"−{scale:.2g}", f"+{scale:.2g}"
+        bar_width = max(min(width - len(low) - len(high) - 5, 2 * HALF_LEVELS + 1), 0)
+        levels = np.linspace(0, 2 * HALF_LEVELS, bar_width).round().astype(int) if bar_width else []
+        half = bar_width // 2
+        cells = [(low + " ", MUTED)]
+        cells += [("█", PALETTE.style(int(i))) for i in levels[:half]]
+        cells += [("0" if bar_width >= 7 else "", MUTED)]
+        cells += [("█", PALETTE.style(int(i))) for i in levels[half:]]
+        cells += [(" " + high, MUTED)]
+        segments = merge_cells([c for c in cells if c[0]])
+        used = sum(len(s.text) for s in segments)
+        margin = max((width - used) // 2, 0)
+        return [Segment(" " * margin), *segments] if used <= width else segments
+
+    @staticmethod
+    def _caption(row_group: int, col_group: int, width: int) -> Text:
+        """What the axes are, and how cells were grouped when the matrix did not fit."""
+        grouped = []
+        if row_group > 1:
+            grouped.append(f"{row_group} neurons")
+        if col_group > 1:
+            grouped.append(f"{col_group} samples")
+        long = "rows: neurons · columns: samples of the mini-batch"
+        if grouped:
+            long += f" · a cell = largest |δ| of {' × '.join(grouped)}"
+        text = fit_text([long, "rows: neurons · columns: samples", "neurons × samples"], width)
+        return Text(centred(text, width), style=MUTED, no_wrap=True, overflow="crop")

@@ -1,0 +1,225 @@
+"""The loss panel: training and test cost against epochs, accuracy beside it."""
+
+from __future__ import annotations
+
+import numpy as np
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.events import Resize
+from textual.reactive import reactive
+from textual.widget import Widget
+from textual.widgets import Static
+
+from tui_backprop.app.widgets.colors import (
+    BATCH_COLOR,
+    PLACEHOLDER,
+    TEST_COLOR,
+    TRAIN_COLOR,
+    Pacer,
+    TimedPlot,
+    finite_xy,
+    fit_text,
+    number,
+    round_axes,
+    sparkline,
+)
+from tui_backprop.training.snapshot import RUNNING, Snapshot
+
+#: below this content size the plots give way to a text summary with a sparkline
+COMPACT_WIDTH, COMPACT_HEIGHT = 30, 8
+#: below this width the accuracy moves from its own plot into the cost plot's title
+NARROW_WIDTH = 60
+#: below this height the x axis label is dropped to leave room for the curves
+LABEL_HEIGHT = 12
+
+
+class LossPanel(Widget):
+    """Cost per epoch (train, test) over the per-step batch cost; accuracy in % beside it."""
+
+    can_focus = False
+    log_scale: reactive[bool] = reactive(False, init=False)
+
+    def __init__(
+        self, *, name: str | None = None, id: str | None = None, classes: str | None = None
+    ) -> None:
+        """Start empty, showing the placeholder."""
+        super().__init__(name=name, id=id, classes=classes)
+        self._snapshot: Snapshot | None = None
+        self._points = 0
+        self._placeholder = Static(PLACEHOLDER, classes="panel-placeholder")
+        self._cost_plot = TimedPlot(classes="cost-plot")
+        self._accuracy_plot = TimedPlot(classes="accuracy-plot")
+        self._pacer = Pacer(self, self._draw, self._drawing_seconds)
+        self._summary = Static("", classes="panel-summary")
+        self.add_class("-empty")
+
+    def compose(self) -> ComposeResult:
+        """The placeholder, the two plots side by side, and the compact summary."""
+        yield self._placeholder
+        with Horizontal(classes="panel-body"):
+            yield self._cost_plot
+            yield self._accuracy_plot
+        yield self._summary
+
+    # -- what the shell calls -------------------------------------------------------------
+
+    def show(self, snapshot: Snapshot) -> None:
+        """Plot the histories of a new snapshot (paced while the run runs)."""
+        self._snapshot = snapshot
+        self._pacer.request(urgent=snapshot.state != RUNNING)
+
+    def clear(self) -> None:
+        """Forget the run and show the placeholder."""
+        self._snapshot = None
+        self._pacer.request(urgent=True)
+
+    def set_log_scale(self, on: bool) -> None:
+        """Show the cost on a logarithmic (True) or linear (False) y axis."""
+        self.log_scale = on
+
+    def plotted_points(self) -> int:
+        """How many data points the plots hold now."""
+        return self._points
+
+    # -- reactive plumbing -------------------------------------------------------------
+
+    def watch_log_scale(self) -> None:
+        """Redraw with the new y scale."""
+        self._pacer.request(urgent=True)
+
+    def on_resize(self, _: Resize) -> None:
+        """Pick the layout for the new size and redraw (decimation follows the width)."""
+        width, height = self.size  # the content's size (the event's includes the border)
+        self.set_class(width < COMPACT_WIDTH or height < COMPACT_HEIGHT, "-compact")
+        self.set_class(width < NARROW_WIDTH, "-narrow")
+        self._pacer.request(urgent=True)
+
+    # -- drawing ----------------------------------------------------------------------
+
+    def _drawing_seconds(self) -> float:
+        """What the last drawing of both plots took."""
+        return self._cost_plot.render_seconds + self._accuracy_plot.render_seconds
+
+    def _draw(self) -> None:
+        """Rebuild both plots and the summary from the current snapshot."""
+        snapshot = self._snapshot
+        has_data = snapshot is not None and (
+            len(snapshot.steps_history) > 0 or len(snapshot.epochs_history) > 0
+        )
+        self.set_class(not has_data, "-empty")
+        if snapshot is None or not has_data:
+            waiting = "waiting for the first mini-batch…" if snapshot is not None else PLACEHOLDER
+            self._placeholder.update(waiting)
+            self._points = 0
+            return
+        classification = snapshot.task == "classification"
+        self.set_class(not classification, "-regression")
+        self._points = self._draw_cost(snapshot)
+        if classification:
+            self._points += self._draw_accuracy(snapshot)
+        self._summary.update(self._summary_text(snapshot))
+
+    def _draw_cost(self, snapshot: Snapshot) -> int:
+        """Batch cost (thin, per report) and train/test cost (per epoch); returns the points."""
+        plot, plt = self._cost_plot, self._cost_plot.plt
+        log = self.log_scale
+        width, height = self._plot_sizes()[0], self.size.height
+        limit = max(2 * width, 64)  # braille gives two dots per cell
+        steps, epochs = snapshot.steps_history, snapshot.epochs_history
+        plt.clear_figure()
+        # the noisy batch cost as dots: a line through it would be mostly vertical strokes,
+        # which hide the epoch curves and make plotext's drawing several times slower
+        series = [
+            (steps.epoch_progress, steps.batch_cost, BATCH_COLOR, "batch", plt.scatter),
+            (epochs.epoch, epochs.test_cost, TEST_COLOR, "test", plt.plot),
+            (epochs.epoch, epochs.train_cost, TRAIN_COLOR, "train", plt.plot),  # on top
+        ]
+        all_x: list[float] = []
+        all_y: list[float] = []
+        for x, y, color, label, draw in series:
+            xs, ys = finite_xy(x, y, positive=log, limit=limit)
+            if xs:
+                draw(xs, ys, color=color, label=label, marker="braille")
+                all_x += xs
+                all_y += ys
+        if log and all_y:  # plotext fails on a log axis without data
+            plt.yscale("log")
+        round_axes(plt, [0.0, *all_x], all_y, (width, height), log=log, y_from_zero=True)
+        plt.title(self._cost_title(snapshot, width))
+        if height >= LABEL_HEIGHT:
+            plt.xlabel("epoch")
+        plot.refresh()
+        return len(all_x)
+
+    def _plot_sizes(self) -> tuple[int, int]:
+        """The widths of the cost and accuracy plots, from the panel's (plots lag a frame)."""
+        width = self.size.width
+        if self.has_class("-narrow") or self.has_class("-regression"):
+            return width, 0
+        return width * 2 // 3, width - width * 2 // 3
+
+    def _cost_title(self, snapshot: Snapshot, width: int) -> str:
+        """The cost plot's title with the latest values (and accuracy when it has no plot)."""
+        name = "cost (log)" if self.log_scale else "cost"
+        values = f"train {number(snapshot.train_cost)} · test {number(snapshot.test_cost)}"
+        if snapshot.train_cost is None:
+            values = f"batch {number(snapshot.batch_cost)}"
+        accuracy = ""
+        if self.has_class("-narrow") and snapshot.train_accuracy is not None:
+            accuracy = (
+                f" · acc {percent(snapshot.train_accuracy)}/{percent(snapshot.test_accuracy)}"
+            )
+        return fit_text([f"{name} · {values}{accuracy}", f"{name} · {values}", name], width)
+
+    def _draw_accuracy(self, snapshot: Snapshot) -> int:
+        """Train and test accuracy in % per epoch; returns the points."""
+        plot, plt = self._accuracy_plot, self._accuracy_plot.plt
+        width, height = self._plot_sizes()[1], self.size.height
+        epochs = snapshot.epochs_history
+        plt.clear_figure()
+        points, lowest = 0, 100.0
+        all_x: list[float] = []
+        for y, color, label in (
+            (epochs.test_accuracy, TEST_COLOR, "test"),
+            (epochs.train_accuracy, TRAIN_COLOR, "train"),
+        ):
+            xs, ys = finite_xy(epochs.epoch, np.asarray(y) * 100, limit=max(2 * width, 64))
+            if xs:
+                plt.plot(xs, ys, color=color, label=label, marker="braille")
+                points += len(xs)
+                all_x += xs
+                lowest = min(lowest, *ys)
+        # start the axis at a round number below the data, so that progress near 100% shows
+        bottom = max(0.0, float(np.floor(lowest / 10 - 0.5) * 10))
+        round_axes(plt, [0.0, *all_x], [bottom, 100.0], (width, height))
+        plt.ylim(bottom, 101)  # 100% inside the frame, not on it
+        if snapshot.train_accuracy is None:
+            plt.title(fit_text(["accuracy % (after epoch 1)", "accuracy %"], width))
+        else:
+            train, test = percent(snapshot.train_accuracy), percent(snapshot.test_accuracy)
+            candidates = [f"accuracy · train {train} · test {test}", f"accuracy {train} / {test}"]
+            plt.title(fit_text([*candidates, "accuracy %"], width))
+        if height >= LABEL_HEIGHT:
+            plt.xlabel("epoch")
+        plot.refresh()
+        return points
+
+    def _summary_text(self, snapshot: Snapshot) -> str:
+        """Two or three short lines for when the panel is too small for plots."""
+        width = max(self.size.width, 10)
+        name = "cost (log)" if self.log_scale else "cost"
+        latest = snapshot.train_cost if snapshot.train_cost is not None else snapshot.batch_cost
+        label = f"{name} {number(latest)} "
+        spark = sparkline(snapshot.steps_history.batch_cost, width - len(label), log=self.log_scale)
+        lines = [label + spark]
+        if snapshot.train_cost is not None:
+            lines.append(f"train {number(snapshot.train_cost)} · test {number(snapshot.test_cost)}")
+        if snapshot.train_accuracy is not None:
+            acc = percent(snapshot.train_accuracy)
+            lines.append(f"acc {acc} · test {percent(snapshot.test_accuracy)}")
+        return "\n".join(line[:width] for line in lines)
+
+
+def percent(fraction: float | None) -> str:
+    """An accuracy in [0, 1] as "97.3%" ("–" when missing)."""
+    return "–" if fraction is None else f"{100 * fraction:.1f}%"
