@@ -20,8 +20,16 @@ test: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
 
-bench: $(STAMP)
-	$(BIN)/python -m benchmarks
+BENCH_STAMP := $(VENV)/.bench-installed
+
+$(BENCH_STAMP): $(STAMP) pyproject.toml
+	$(BIN)/pip install --quiet -e '.[bench]'
+	$(BIN)/python -m benchmarks.torch_setup
+	touch $(BENCH_STAMP)
+
+# not part of `make test`: a few minutes of measurements; BENCH_ARGS="--help" lists options
+bench: $(BENCH_STAMP)
+	$(BIN)/python -m benchmarks $(BENCH_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

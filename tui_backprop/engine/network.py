@@ -50,7 +50,12 @@ class Gradients:
 
 
 class _Workspace:
-    """Buffers for one mini-batch size m, reused across steps so the hot path allocates nothing."""
+    """Buffers for one mini-batch size m, reused across steps so the hot path allocates nothing.
+
+    ∇w and ∇b of every layer are views into one flat vector ``grad`` laid out like the
+    network's parameter vector, so that the SGD update is two whole-vector operations
+    however many layers there are.
+    """
 
     def __init__(self, sizes: Sequence[int], m: int, dtype: np.dtype) -> None:
         """Allocate z, a, δ and scratch per layer for batches of m samples."""
@@ -62,11 +67,35 @@ class _Workspace:
         # δ/m, so that BP4's product yields the batch mean directly
         self.delta_scaled = [np.empty((m, n), dtype) for n in outs]
         self.sigma_prime = [np.empty((m, n), dtype) for n in outs]
-        self.nabla_w = [np.empty((n_out, n_in), dtype) for n_in, n_out in zip(sizes, outs)]
-        self.nabla_b = [np.empty(n, dtype) for n in outs]
-        # η·∇w, for the in-place update
-        self.step_w = [np.empty((n_out, n_in), dtype) for n_in, n_out in zip(sizes, outs)]
-        self.step_b = [np.empty(n, dtype) for n in outs]
+        self.grad = np.empty(_param_count(sizes), dtype)
+        self.nabla_w, self.nabla_b = _layer_views(self.grad, sizes)
+        # η·∇ for the in-place update
+        self.step = np.empty_like(self.grad)
+        # BP3 as a product: Σ_x δ_x/m = 1ᵀ(δ/m), a matrix-vector product (cheaper than a sum
+        # over axis 0 for small batches)
+        self.ones = np.ones(m, dtype)
+
+
+def _param_count(sizes: Sequence[int]) -> int:
+    """Σ_l (n_in + 1)·n_out: every weight, then every bias."""
+    return sum((n_in + 1) * n_out for n_in, n_out in zip(sizes[:-1], sizes[1:]))
+
+
+def _layer_views(flat: np.ndarray, sizes: Sequence[int]) -> tuple[list, list]:
+    """Per-layer (n_out, n_in) weight and (n_out,) bias views into one flat vector.
+
+    The layout is w^2, w^3, …, w^L, then b^2, b^3, …, b^L: every view is C-contiguous and
+    all the weights form one slice (for the L2 decay).
+    """
+    weights, biases = [], []
+    start = 0
+    for n_in, n_out in zip(sizes[:-1], sizes[1:]):
+        weights.append(flat[start : start + n_in * n_out].reshape(n_out, n_in))
+        start += n_in * n_out
+    for n_out in sizes[1:]:
+        biases.append(flat[start : start + n_out])
+        start += n_out
+    return weights, biases
 
 
 class Network:
@@ -110,13 +139,36 @@ class Network:
     def initialise(self, seed: int | None = None) -> None:
         """Draw fresh weights and biases from the network's ``init`` scheme."""
         rng = np.random.default_rng(seed)
-        self.biases = [rng.standard_normal(n).astype(self.dtype) for n in self.sizes[1:]]
-        self.weights = []
-        for n_in, n_out in zip(self.sizes[:-1], self.sizes[1:]):
-            w = rng.standard_normal((n_out, n_in))
+        self._allocate_parameters()
+        for b in self.biases:
+            b[...] = rng.standard_normal(b.size)
+        for w in self.weights:
+            n_out, n_in = w.shape
+            draw = rng.standard_normal((n_out, n_in))
             if self.init_name == "scaled":
-                w /= np.sqrt(n_in)
-            self.weights.append(w.astype(self.dtype))
+                draw /= np.sqrt(n_in)
+            w[...] = draw
+
+    def _allocate_parameters(self) -> None:
+        """Make ``weights`` and ``biases`` views into one flat parameter vector (see _pack)."""
+        self._theta = np.empty(_param_count(self.sizes), self.dtype)
+        self._views = _layer_views(self._theta, self.sizes)
+        n_weights = sum(w.size for w in self._views[0])
+        self._theta_weights = self._theta[:n_weights]
+        self.weights, self.biases = list(self._views[0]), list(self._views[1])
+        self._view_ids = list(map(id, self.weights + self.biases))
+
+    def _pack(self) -> None:
+        """Copy parameters that were assigned from outside back into the flat vector.
+
+        ``sgd_step`` updates the flat vector in two operations; an array put into
+        ``weights`` or ``biases`` (by a loader, say) is copied into it and replaced there
+        by its view.
+        """
+        weights, biases = list(self.weights), list(self.biases)
+        self._allocate_parameters()
+        for view, value in zip(self.weights + self.biases, weights + biases):
+            np.copyto(view, value, casting="unsafe")
 
     @property
     def num_params(self) -> int:
@@ -138,8 +190,8 @@ class Network:
     def copy(self) -> Network:
         """Return an independent network with the same architecture and parameters."""
         twin = Network(**self.config())
-        twin.weights = [w.copy() for w in self.weights]
-        twin.biases = [b.copy() for b in self.biases]
+        for mine, theirs in zip(self.weights + self.biases, twin.weights + twin.biases):
+            np.copyto(theirs, mine, casting="unsafe")
         return twin
 
     def weight_penalty(self, lmbda: float, n: int) -> float:
@@ -226,53 +278,52 @@ class Network:
             if len(self._workspaces) >= 4:  # a full and a last partial batch, typically
                 self._workspaces.clear()
             ws = self._workspaces[m] = _Workspace(self.sizes, m, self.dtype)
+        if list(map(id, self.weights + self.biases)) != self._view_ids:
+            self._pack()
         grads = self._backprop(X, Y, ws)
-        decay = 1.0 - eta * lmbda / (n if n is not None else m)
-        for w, b, nw, nb, sw, sb in zip(
-            self.weights, self.biases, grads.nabla_w, grads.nabla_b, ws.step_w, ws.step_b
-        ):
+        if lmbda:
+            decay = 1.0 - eta * lmbda / (n if n is not None else m)
             if decay != 1.0:
-                w *= decay
-            np.multiply(nw, eta, out=sw)
-            w -= sw
-            np.multiply(nb, eta, out=sb)
-            b -= sb
+                self._theta_weights *= decay
+        # w → w − η·nabla_w and b → b − η·nabla_b, every layer at once
+        np.multiply(ws.grad, eta, out=ws.step)
+        self._theta -= ws.step
         return grads
 
     def _backprop(self, X: np.ndarray, Y: np.ndarray, ws: _Workspace) -> Gradients:
         """Forward pass storing z^l and a^l, then BP1, BP2 backwards, BP3 and BP4 per layer."""
+        dot = np.dot
+        weights, biases = self.weights, self.biases
+        zs, activations, deltas = ws.zs, ws.activations, ws.delta
         last = self.num_layers - 2
-        inv_m = 1.0 / len(X)
+        hidden = self._hidden
         a = X
         # forward: z^l = a^(l−1) wᵀ + b, a^l = σ(z^l)
-        for l, (w, b) in enumerate(zip(self.weights, self.biases)):
-            z = np.matmul(a, w.T, out=ws.zs[l])
-            z += b
-            act = self._output if l == last else self._hidden
-            a = act.fn(z, out=ws.activations[l])
-        activations = [X, *ws.activations]
+        for l in range(last + 1):
+            z = dot(a, weights[l].T, out=zs[l])
+            z += biases[l]
+            a = (self._output if l == last else hidden).fn(z, out=activations[l])
         # BP1: δ^L = ∇_a C ⊙ σ'(z^L)
-        self._cost.delta(ws.zs[last], ws.activations[last], Y, self._output, out=ws.delta[last])
+        self._cost.delta(zs[last], a, Y, self._output, out=deltas[last])
+        inv_m = 1.0 / len(X)
+        ones = ws.ones
         for l in range(last, -1, -1):
-            delta = ws.delta[l]
-            # BP3: ∂C/∂b = δ, averaged over the batch
-            np.sum(delta, axis=0, out=ws.nabla_b[l])
-            ws.nabla_b[l] *= inv_m
+            delta = deltas[l]
+            scaled = np.multiply(delta, inv_m, out=ws.delta_scaled[l])
+            # BP3: ∂C/∂b = δ, averaged over the batch: 1ᵀ(δ/m)
+            dot(ones, scaled, out=ws.nabla_b[l])
             # BP4: ∂C/∂w_jk = a^(l−1)_k δ_j, averaged: (δ/m)ᵀ a^(l−1)
-            np.multiply(delta, inv_m, out=ws.delta_scaled[l])
-            np.matmul(ws.delta_scaled[l].T, activations[l], out=ws.nabla_w[l])
-            if l > 0:
+            dot(scaled.T, activations[l - 1] if l else X, out=ws.nabla_w[l])
+            if l:
                 # BP2: δ^(l−1) = (δ^l w^l) ⊙ σ'(z^(l−1)), using the weights before any update
-                prev = np.matmul(delta, self.weights[l], out=ws.delta[l - 1])
-                prev *= self._hidden.prime(
-                    ws.zs[l - 1], ws.activations[l - 1], out=ws.sigma_prime[l - 1]
-                )
+                prev = dot(delta, weights[l], out=deltas[l - 1])
+                prev *= hidden.prime(zs[l - 1], activations[l - 1], out=ws.sigma_prime[l - 1])
         return Gradients(
             nabla_w=list(ws.nabla_w),
             nabla_b=list(ws.nabla_b),
-            delta=list(ws.delta),
-            zs=list(ws.zs),
-            activations=activations,
+            delta=list(deltas),
+            zs=list(zs),
+            activations=[X, *activations],
         )
 
     # -- input checks -------------------------------------------------------------------

@@ -1,0 +1,88 @@
+"""What machine the numbers come from, and its matrix-multiply bound."""
+
+from __future__ import annotations
+
+import os
+import platform
+import time
+
+import numpy as np
+
+BLAS_ENV = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS")
+
+
+def cpu_model() -> str:
+    """The processor's model name from /proc/cpuinfo (or platform's guess)."""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def memory_gib() -> float | None:
+    """Total memory in GiB from /proc/meminfo, if readable."""
+    try:
+        with open("/proc/meminfo", encoding="utf-8") as f:
+            for line in f:
+                if line.startswith("MemTotal:"):
+                    return int(line.split()[1]) / 2**20
+    except OSError:
+        pass
+    return None
+
+
+def blas_info() -> str:
+    """NumPy's BLAS library, version, kernel and threads (threadpoolctl, when installed)."""
+    try:
+        from threadpoolctl import threadpool_info
+    except ImportError:
+        config = getattr(np, "__config__", None)
+        blas = getattr(config, "CONFIG", {}).get("Build Dependencies", {}).get("blas", {})
+        return (
+            f"{blas.get('name', '?')} {blas.get('version', '')} (kernel unknown: no threadpoolctl)"
+        )
+    for pool in threadpool_info():
+        if pool.get("user_api") == "blas":
+            return (
+                f"{pool.get('internal_api')} {pool.get('version')}, kernel "
+                f"{pool.get('architecture')}, {pool.get('num_threads')} threads"
+            )
+    return "no BLAS found by threadpoolctl"
+
+
+def describe(torch_threads: int | None) -> list[str]:
+    """Lines describing the machine and the software measured."""
+    mem = memory_gib()
+    env = ", ".join(f"{k}={os.environ[k]}" for k in BLAS_ENV if k in os.environ) or "none set"
+    lines = [
+        f"CPU: {cpu_model()}, {os.cpu_count()} logical cores" + (f", {mem:.0f} GiB" if mem else ""),
+        f"OS: {platform.system()} {platform.release()}; Python {platform.python_version()}",
+        f"NumPy {np.__version__}; BLAS: {blas_info()}",
+        f"BLAS environment: {env}",
+    ]
+    try:
+        import torch
+
+        lines.append(f"PyTorch {torch.__version__}, {torch_threads} intra-op threads")
+    except ImportError:
+        lines.append("PyTorch: not installed (its contestants are skipped)")
+    return lines
+
+
+def gemm_flops(dtype: str, n: int = 1536, repeats: int = 3) -> float:
+    """Measured FLOP/s of an n×n by n×n ``np.matmul`` (2n³ FLOPs), best of ``repeats``."""
+    rng = np.random.default_rng(0)
+    a = rng.random((n, n)).astype(dtype)
+    b = rng.random((n, n)).astype(dtype)
+    c = np.empty((n, n), dtype)
+    np.matmul(a, b, out=c)
+    best = float("inf")
+    for _ in range(repeats):
+        started = time.perf_counter()
+        np.matmul(a, b, out=c)
+        best = min(best, time.perf_counter() - started)
+    return 2 * n**3 / best
