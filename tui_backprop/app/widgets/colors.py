@@ -50,7 +50,7 @@ LAYER_COLORS: tuple[RGB, ...] = (
 )
 TRAIN_COLOR: RGB = (86, 180, 233)
 TEST_COLOR: RGB = (230, 159, 0)
-BATCH_COLOR: RGB = (120, 120, 120)
+BATCH_COLOR: RGB = (150, 150, 150)
 #: what a class region fades to where the network is unsure
 UNSURE_COLOR: RGB = (40, 40, 46)
 NAN_COLOR: RGB = (0, 0, 0)
@@ -222,6 +222,11 @@ def sparkline(values: np.ndarray, width: int, log: bool = False) -> str:
     span = high - low or 1.0
     steps = np.rint((values - low) / span * (len(_SPARKS) - 1)).astype(int)
     return "".join(_SPARKS[i] for i in steps)
+
+
+def title_width(plot_width: int) -> int:
+    """The longest title plotext shows on a plot this wide (it drops longer ones)."""
+    return plot_width - 4
 
 
 def centred(text: str, width: int) -> str:

@@ -24,6 +24,7 @@ from tui_backprop.app.widgets.colors import (
     layer_color,
     round_axes,
     sparkline,
+    title_width,
 )
 from tui_backprop.training.snapshot import RUNNING, Snapshot
 
@@ -67,11 +68,6 @@ def ratio_words(snapshot: Snapshot, short: bool = False) -> str:
     return f"layer {first} learns {amount}× {word} than layer {last}"
 
 
-def layer_name(layer: int, count: int) -> str:
-    """A layer's legend name, 1 = first hidden, the output layer marked "(out)"."""
-    return f"layer {layer + 1}" + (" (out)" if layer == count - 1 else "")
-
-
 def short_number(value: float) -> str:
     """A gradient norm in 8 cells: "1.23e-04", or "–" when not measured."""
     return "–" if math.isnan(value) else f"{value:.2e}"
@@ -91,6 +87,7 @@ class GradientPanel(Widget):
         self._snapshot: Snapshot | None = None
         self._placeholder = Static(PLACEHOLDER, classes="panel-placeholder")
         self._ratio = Static("", classes="grad-ratio")
+        self._legend = Static("", classes="grad-legend")
         self._plot = TimedPlot(classes="grad-plot")
         self._pacer = Pacer(self, self._draw, lambda: self._plot.render_seconds)
         self._table = Static("", classes="grad-table")
@@ -102,6 +99,7 @@ class GradientPanel(Widget):
         yield self._placeholder
         with Vertical(classes="panel-body"):
             yield self._ratio
+            yield self._legend
             with Horizontal(classes="grad-main"):
                 yield self._plot
                 yield self._table
@@ -152,9 +150,11 @@ class GradientPanel(Widget):
         self.set_class(snapshot is None, "-empty")
         if snapshot is None:
             return
-        self._ratio.update(Text(self.ratio_text(), style=Style(bold=True), no_wrap=True))
+        ratio = fit_text([self.ratio_text(), ratio_words(snapshot, short=True)], self.size.width)
+        self._ratio.update(Text(ratio, style=Style(bold=True), no_wrap=True))
         self._draw_plot(snapshot)
         self._table.update(self._table_text(snapshot))
+        self._legend.update(self._legend_text(snapshot))
         if self.has_class("-compact"):
             self._summary.update(self._summary_text(snapshot))
 
@@ -171,27 +171,37 @@ class GradientPanel(Widget):
         plt.clear_figure()
         all_x: list[float] = []
         all_y: list[float] = []
-        series = [(steps.grad_norm_b, "braille", "")]
+        series = [(steps.grad_norm_b, "braille")]
         if self.show_weights:
-            series.append((steps.grad_norm_w, "dot", " ∇w"))
-        for norms, marker, suffix in series:
+            series.append((steps.grad_norm_w, "dot"))
+        for norms, marker in series:
             for layer in range(min(count, norms.shape[1] if norms.ndim == 2 else 0)):
                 xs, ys = bin_mean_xy(steps.step, norms[:, layer], bins, log=True)
                 if not xs:
                     continue
                 all_x += xs
                 all_y += ys
-                # the table is the legend when it shows; a narrow panel labels the lines
-                label = layer_name(layer, count) + suffix if narrow else None
-                plt.plot(xs, ys, color=layer_color(layer), marker=marker, label=label)
+                # no plotext legend: it would cover the lines; the table or a line says
+                plt.plot(xs, ys, color=layer_color(layer), marker=marker)
         if all_y:  # plotext fails on a log axis without data
             plt.yscale("log")
         round_axes(plt, all_x, all_y, (width, self.size.height), log=True)
         title = "‖∇b^l‖ = ‖δ^l‖ per layer (log)"
-        plt.title(fit_text([title, "‖∇b^l‖ (log)"], width))
+        plt.title(fit_text([title, "‖∇b^l‖ (log)"], title_width(width)))
         if self.size.height >= LABEL_HEIGHT:
             plt.xlabel("step")
         self._plot.refresh()
+
+    def _legend_text(self, snapshot: Snapshot) -> Text:
+        """One line of layer colours, for a panel too narrow for the table."""
+        count = len(snapshot.grad_norm_b)
+        text = Text(no_wrap=True, overflow="crop", justify="center")
+        for layer in range(count):
+            text.append("━━", style=Style(color=rgb(layer_color(layer))))
+            text.append(f" {layer + 1}{' out' if layer == count - 1 else ''}  ")
+        if self.show_weights:
+            text.append("dots: ‖∇w‖", style=Style(dim=True))
+        return text
 
     def _table_text(self, snapshot: Snapshot) -> Text:
         """Each layer's colour, name and current ‖∇b‖ and ‖∇w‖ (also the plot's legend).

@@ -22,15 +22,21 @@ from tui_backprop.app.widgets.colors import (
     number,
     round_axes,
     sparkline,
+    title_width,
 )
 from tui_backprop.training.snapshot import RUNNING, Snapshot
 
 #: below this content size the plots give way to a text summary with a sparkline
 COMPACT_WIDTH, COMPACT_HEIGHT = 30, 8
-#: below this width the accuracy moves from its own plot into the cost plot's title
-NARROW_WIDTH = 60
+#: below this width the accuracy plot leaves the cost plot's side: under it when the panel
+#: is tall enough, else into the cost plot's title
+NARROW_WIDTH = 80
+#: a narrow panel at least this tall stacks the accuracy under the cost instead
+STACK_HEIGHT = 20
 #: below this height the x axis label is dropped to leave room for the curves
 LABEL_HEIGHT = 12
+#: below this height the legend leaves out the batch cost
+LEGEND_HEIGHT = 16
 
 
 class LossPanel(Widget):
@@ -91,7 +97,8 @@ class LossPanel(Widget):
         """Pick the layout for the new size and redraw (decimation follows the width)."""
         width, height = self.size  # the content's size (the event's includes the border)
         self.set_class(width < COMPACT_WIDTH or height < COMPACT_HEIGHT, "-compact")
-        self.set_class(width < NARROW_WIDTH, "-narrow")
+        self.set_class(width < NARROW_WIDTH and height >= STACK_HEIGHT, "-stacked")
+        self.set_class(width < NARROW_WIDTH and height < STACK_HEIGHT, "-narrow")
         self._pacer.request(urgent=True)
 
     # -- drawing ----------------------------------------------------------------------
@@ -123,14 +130,16 @@ class LossPanel(Widget):
         """Batch cost (thin, per report) and train/test cost (per epoch); returns the points."""
         plot, plt = self._cost_plot, self._cost_plot.plt
         log = self.log_scale
-        width, height = self._plot_sizes()[0], self.size.height
+        width, height = self._plot_sizes()[0]
         limit = max(2 * width, 64)  # braille gives two dots per cell
         steps, epochs = snapshot.steps_history, snapshot.epochs_history
         plt.clear_figure()
-        # the noisy batch cost as dots: a line through it would be mostly vertical strokes,
-        # which hide the epoch curves and make plotext's drawing several times slower
+        # once epochs are plotted, the noisy batch cost shows as dots: a line through it
+        # would be mostly vertical strokes that hide the epoch curves and make plotext's
+        # drawing several times slower; before that, a line makes the first steps visible
+        batch_draw = plt.scatter if len(epochs) else plt.plot
         series = [
-            (steps.epoch_progress, steps.batch_cost, BATCH_COLOR, "batch", plt.scatter),
+            (steps.epoch_progress, steps.batch_cost, BATCH_COLOR, "batch", batch_draw),
             (epochs.epoch, epochs.test_cost, TEST_COLOR, "test", plt.plot),
             (epochs.epoch, epochs.train_cost, TRAIN_COLOR, "train", plt.plot),  # on top
         ]
@@ -139,42 +148,49 @@ class LossPanel(Widget):
         for x, y, color, label, draw in series:
             xs, ys = finite_xy(x, y, positive=log, limit=limit)
             if xs:
+                # the grey batch cost needs no legend where lines are few and precious
+                if label == "batch" and len(epochs) and height < LEGEND_HEIGHT:
+                    label = None
                 draw(xs, ys, color=color, label=label, marker="braille")
                 all_x += xs
                 all_y += ys
         if log and all_y:  # plotext fails on a log axis without data
             plt.yscale("log")
         round_axes(plt, [0.0, *all_x], all_y, (width, height), log=log, y_from_zero=True)
-        plt.title(self._cost_title(snapshot, width))
+        plt.title(self._cost_title(snapshot, title_width(width)))
         if height >= LABEL_HEIGHT:
             plt.xlabel("epoch")
         plot.refresh()
         return len(all_x)
 
-    def _plot_sizes(self) -> tuple[int, int]:
-        """The widths of the cost and accuracy plots, from the panel's (plots lag a frame)."""
-        width = self.size.width
+    def _plot_sizes(self) -> tuple[tuple[int, int], tuple[int, int]]:
+        """The sizes of the cost and accuracy plots, from the panel's (plots lag a frame)."""
+        width, height = self.size
         if self.has_class("-narrow") or self.has_class("-regression"):
-            return width, 0
-        return width * 2 // 3, width - width * 2 // 3
+            return (width, height), (0, 0)
+        if self.has_class("-stacked"):
+            return (width, height * 2 // 3), (width, height - height * 2 // 3)
+        return (width * 2 // 3, height), (width - width * 2 // 3, height)
 
     def _cost_title(self, snapshot: Snapshot, width: int) -> str:
         """The cost plot's title with the latest values (and accuracy when it has no plot)."""
         name = "cost (log)" if self.log_scale else "cost"
-        values = f"train {number(snapshot.train_cost)} · test {number(snapshot.test_cost)}"
+        train, test = number(snapshot.train_cost), number(snapshot.test_cost)
         if snapshot.train_cost is None:
-            values = f"batch {number(snapshot.batch_cost)}"
-        accuracy = ""
+            return fit_text([f"{name} · batch {number(snapshot.batch_cost)}", name], width)
+        candidates = [f"{name} · train {train} · test {test}", f"{name} {train} / {test}", name]
         if self.has_class("-narrow") and snapshot.train_accuracy is not None:
-            accuracy = (
-                f" · acc {percent(snapshot.train_accuracy)}/{percent(snapshot.test_accuracy)}"
+            accuracy = f"acc {percent(snapshot.train_accuracy)} / {percent(snapshot.test_accuracy)}"
+            short = (
+                f"acc {percent(snapshot.train_accuracy, 0)}/{percent(snapshot.test_accuracy, 0)}"
             )
-        return fit_text([f"{name} · {values}{accuracy}", f"{name} · {values}", name], width)
+            candidates[:0] = [f"{candidates[0]} · {accuracy}", f"{candidates[1]} · {short}"]
+        return fit_text(candidates, width)
 
     def _draw_accuracy(self, snapshot: Snapshot) -> int:
         """Train and test accuracy in % per epoch; returns the points."""
         plot, plt = self._accuracy_plot, self._accuracy_plot.plt
-        width, height = self._plot_sizes()[1], self.size.height
+        width, height = self._plot_sizes()[1]
         epochs = snapshot.epochs_history
         plt.clear_figure()
         points, lowest = 0, 100.0
@@ -194,11 +210,11 @@ class LossPanel(Widget):
         round_axes(plt, [0.0, *all_x], [bottom, 100.0], (width, height))
         plt.ylim(bottom, 101)  # 100% inside the frame, not on it
         if snapshot.train_accuracy is None:
-            plt.title(fit_text(["accuracy % (after epoch 1)", "accuracy %"], width))
+            plt.title(fit_text(["accuracy % (after epoch 1)", "accuracy %"], title_width(width)))
         else:
             train, test = percent(snapshot.train_accuracy), percent(snapshot.test_accuracy)
             candidates = [f"accuracy · train {train} · test {test}", f"accuracy {train} / {test}"]
-            plt.title(fit_text([*candidates, "accuracy %"], width))
+            plt.title(fit_text([*candidates, "accuracy %"], title_width(width)))
         if height >= LABEL_HEIGHT:
             plt.xlabel("epoch")
         plot.refresh()
@@ -220,6 +236,6 @@ class LossPanel(Widget):
         return "\n".join(line[:width] for line in lines)
 
 
-def percent(fraction: float | None) -> str:
+def percent(fraction: float | None, decimals: int = 1) -> str:
     """An accuracy in [0, 1] as "97.3%" ("–" when missing)."""
-    return "–" if fraction is None else f"{100 * fraction:.1f}%"
+    return "–" if fraction is None else f"{100 * fraction:.{decimals}f}%"

@@ -34,6 +34,7 @@ from tui_backprop.app.widgets.colors import (
     number,
     round_axes,
     sequential_palette,
+    title_width,
 )
 from tui_backprop.training.snapshot import RUNNING, OutputMap, Snapshot
 
@@ -325,7 +326,7 @@ class OutputMapPanel(Widget):
         round_axes(plt, xs + curve_x, ys + curve_y, (width, height))
         if labelled:
             titles = ["network output a^L(x) over the training data", "a^L(x) and the data"]
-            plt.title(fit_text(titles, width))
+            plt.title(fit_text(titles, title_width(width)))
         if height >= CURVE_LABEL_HEIGHT:
             plt.xlabel("x")
         self._curve.refresh()
