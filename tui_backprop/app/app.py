@@ -1,0 +1,372 @@
+"""The Textual app: keys, the trainer's thread worker, and the wiring between them.
+
+Snapshots travel up from the trainer's thread as ``SnapshotReady`` messages (throttled in
+the listener, coalesced in the queue); the app sets them on the main screen's widgets.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding
+from textual.worker import Worker, WorkerState
+
+from tui_backprop.app.commands import PresetCommands
+from tui_backprop.app.messages import DatasetLoaded, SnapshotReady
+from tui_backprop.app.screens.help import HelpScreen
+from tui_backprop.app.screens.main import MainScreen
+from tui_backprop.app.session import DatasetCache, ThrottledListener, fit_sizes
+from tui_backprop.app.widgets import ExperimentForm
+from tui_backprop.data import DatasetError
+from tui_backprop.training import (
+    DEFAULT_PRESET,
+    ConfigError,
+    RunConfig,
+    Snapshot,
+    Trainer,
+    load_preset,
+)
+from tui_backprop.training.snapshot import TERMINAL_STATES
+
+#: the name the training thread carries while it trains (tests look for it)
+TRAINER_THREAD_NAME = "tui-backprop-trainer"
+#: + and - multiply and divide η by this
+ETA_FACTOR = 1.5
+ETA_KEYS = Binding.Group("η")
+LAYER_KEYS = Binding.Group("δ layer")
+#: η stays within these bounds when changed by keys
+ETA_LIMITS = (1e-6, 1e3)
+
+
+def initial_config(
+    preset: str | None, config: RunConfig | None
+) -> tuple[str | None, RunConfig, str]:
+    """The starting preset name and configuration, and a problem to report ('' if none)."""
+    if config is not None:
+        return preset, config, ""
+    name = preset or DEFAULT_PRESET
+    try:
+        return name, load_preset(name), ""
+    except ConfigError as error:
+        problem = str(error)
+    if name != DEFAULT_PRESET:
+        try:
+            return (
+                DEFAULT_PRESET,
+                load_preset(DEFAULT_PRESET),
+                f"{problem}; opened {DEFAULT_PRESET}",
+            )
+        except ConfigError as error:
+            problem = f"{problem}; and {error}"
+    return None, RunConfig(), f"{problem}; opened the built-in defaults"
+
+
+class BackpropApp(App[None]):
+    """Watch backpropagation train a NumPy network, live."""
+
+    TITLE = "tui-backprop"
+    CSS_PATH = ["app.tcss", "widgets/panels.tcss"]
+    COMMANDS = App.COMMANDS | {PresetCommands}
+    BINDINGS = [
+        Binding("space", "toggle_run", "Start/Pause"),
+        Binding("n", "step", "Step"),
+        Binding("r", "reset", "Reset"),
+        Binding("plus", "scale_eta(1.5)", "η×1.5", key_display="+", group=ETA_KEYS),
+        Binding("minus", "scale_eta(0.6666666666666666)", "η÷1.5", key_display="-", group=ETA_KEYS),
+        Binding("l", "log_scale", "Log"),
+        Binding("left_square_bracket", "layer(-1)", "δ layer", key_display="[", group=LAYER_KEYS),
+        Binding("right_square_bracket", "layer(1)", "δ layer", key_display="]", group=LAYER_KEYS),
+        Binding("v", "next_view", "View"),
+        Binding("e", "edit", "Edit", show=False),
+        Binding("escape", "leave_field", "Leave field", show=False),
+        Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("q", "quit", "Quit"),
+    ]
+
+    def __init__(self, preset: str | None = None, config: RunConfig | None = None) -> None:
+        """Open ``config`` when given (named ``preset`` in the form), else the preset."""
+        super().__init__()
+        self.preset_name, self.config, self._startup_problem = initial_config(preset, config)
+        self.datasets = DatasetCache()
+        self.trainer: Trainer | None = None
+        self.run_id = 0
+        self.latest: Snapshot | None = None
+        self._worker: Worker[None] | None = None
+
+    def get_default_screen(self) -> MainScreen:
+        """The main screen, built for the starting configuration."""
+        self.main = MainScreen(self.config, self.preset_name)
+        return self.main
+
+    def on_main_screen_ready(self) -> None:
+        """Report a start-up problem, then build the first network."""
+        if self._startup_problem:
+            self.notify(self._startup_problem, title="Preset", severity="error", timeout=10)
+        self.prepare(self.config, self.preset_name)
+
+    # -- building and swapping trainers ------------------------------------------------------
+
+    def prepare(self, config: RunConfig, preset: str | None) -> bool:
+        """Build a new network for ``config`` and make it current (idle); False on failure.
+
+        The old run keeps going until the new network exists, so a bad value loses nothing.
+        """
+        if self.datasets.is_slow(config):
+            self.notify(f"Loading {config.dataset}… (the first time may download it)")
+            self._load_dataset(config, preset)
+            return True
+        try:
+            dataset = self.datasets.load(config)
+            config = fit_sizes(config, dataset)
+            trainer = Trainer(config, dataset)
+        except (ConfigError, DatasetError) as error:
+            self._show_build_error(error)
+            return False
+        self._install(trainer, config, preset)
+        return True
+
+    def _install(self, trainer: Trainer, config: RunConfig, preset: str | None) -> None:
+        """Stop the old run and show the new, untrained network."""
+        self._stop_run()
+        run_id = self.run_id
+        trainer.listener = ThrottledListener(lambda snapshot: self._post(snapshot, run_id))
+        self.trainer, self.config, self.preset_name = trainer, config, preset
+        info = trainer.dataset.info
+        main = self.main
+        main.form.load(config, preset, (info.n_inputs, info.n_outputs))
+        main.set_drawable(info.n_inputs in (1, 2))
+        main.clear()
+        self.latest = trainer.snapshot()  # idle: safe to read in this thread
+        main.show(self.latest)
+
+    def _show_build_error(self, error: Exception) -> None:
+        """Put a build error at the form field it concerns, and say it."""
+        field = "sizes" if isinstance(error, ConfigError) and "sizes" in str(error) else "dataset"
+        self.main.form.set_error(field, str(error))
+        self.notify(str(error), title="Cannot build the network", severity="error", timeout=8)
+
+    @work(thread=True, exclusive=True, group="dataset", exit_on_error=False)
+    def _load_dataset(self, config: RunConfig, preset: str | None) -> None:
+        """Load a slow dataset off the UI thread, then come back with a message."""
+        try:
+            self.datasets.load(config)
+        except DatasetError as error:
+            self.post_message(DatasetLoaded(config, preset, str(error)))
+            return
+        self.post_message(DatasetLoaded(config, preset, ""))
+
+    def on_dataset_loaded(self, message: DatasetLoaded) -> None:
+        """Build the network once its dataset is in memory."""
+        if message.error:
+            self._show_build_error(DatasetError(message.error))
+        else:
+            self.prepare(message.config, message.preset)
+
+    # -- the training worker -----------------------------------------------------------------
+
+    def _start(self, paused: bool = False, steps: int = 0) -> None:
+        """Run the current trainer in a thread worker (paused, with ``steps`` queued)."""
+        if self.trainer is None:
+            return
+        if steps:
+            self.trainer.request_step(steps)
+        self._worker = self._train(self.trainer, paused)
+
+    @work(thread=True, exclusive=True, group="trainer", exit_on_error=False)
+    def _train(self, trainer: Trainer, start_paused: bool) -> None:
+        """Train in this thread until the run ends or is stopped."""
+        thread = threading.current_thread()
+        pool_name, thread.name = thread.name, TRAINER_THREAD_NAME
+        try:
+            trainer.run(start_paused=start_paused)
+        finally:
+            thread.name = pool_name  # the pool thread lives on; only the run is named
+
+    def _post(self, snapshot: Snapshot, run_id: int) -> None:
+        """Send a snapshot to the UI thread (called in the trainer's thread)."""
+        # the app may close its event loop while the run is ending: nothing to show then
+        with contextlib.suppress(RuntimeError):
+            self.post_message(SnapshotReady(snapshot, run_id))
+
+    def _stop_run(self) -> None:
+        """Stop the current run, if any; its last snapshots will be ignored."""
+        if self.trainer is not None:
+            self.trainer.stop()
+        self._worker = None
+        self.run_id += 1
+
+    def on_snapshot_ready(self, message: SnapshotReady) -> None:
+        """Show the current run's snapshot; announce the end of a run."""
+        if message.run_id != self.run_id or not self.main.status.is_attached:
+            return  # an old run's last words, or the app is closing
+        snapshot = message.snapshot
+        previous = self.latest.state if self.latest is not None else "idle"
+        self.latest = snapshot
+        self.main.show(snapshot)
+        if snapshot.state != previous and snapshot.state in TERMINAL_STATES:
+            self._announce(snapshot)
+
+    def _announce(self, snapshot: Snapshot) -> None:
+        """A notification for a finished, diverged or failed run."""
+        if snapshot.state == "finished":
+            self.notify(snapshot.message or "finished", title="Training finished")
+        elif snapshot.state in ("diverged", "failed"):
+            title = "Training diverged" if snapshot.state == "diverged" else "Training failed"
+            self.notify(snapshot.message, title=title, severity="error", timeout=10)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """An exception that escaped the trainer becomes a notification, not a traceback."""
+        if event.state != WorkerState.ERROR:
+            return
+        error = event.worker.error
+        self.notify(f"{type(error).__name__}: {error}", title="Worker failed", severity="error")
+        if event.worker is self._worker:
+            self.main.status.set_state("failed", "see the notification")
+
+    # -- form --------------------------------------------------------------------------------
+
+    def on_experiment_form_changed(self, event: ExperimentForm.Changed) -> None:
+        """η applies to the running training at once; any other change builds a new network."""
+        if event.fields == {"eta"}:
+            self._set_eta(event.config.eta)
+        else:
+            self.prepare(event.config, self.preset_name)
+
+    def on_experiment_form_preset_chosen(self, event: ExperimentForm.PresetChosen) -> None:
+        """Open the preset picked in the form."""
+        self.open_preset(event.name)
+
+    def open_preset(self, name: str) -> None:
+        """Load a preset and build its network; on a problem, say so and keep the current."""
+        try:
+            config = load_preset(name)
+        except ConfigError as error:
+            self.notify(str(error), title="Preset", severity="error", timeout=8)
+            shape = self.main.form.shape
+            self.main.form.load(self.config, self.preset_name, shape)
+            return
+        if not self.prepare(config, name):
+            self.main.form.load(self.config, self.preset_name, self.main.form.shape)
+
+    # -- key actions -------------------------------------------------------------------------
+
+    def _can_train(self) -> bool:
+        """True when the form is valid and a network exists; otherwise say why not."""
+        errors = self.main.form.errors
+        if errors:
+            field, reason = next(iter(errors.items()))
+            self.notify(f"Fix the form first: {reason}", title="Not started", severity="warning")
+            return False
+        if self.trainer is None:
+            self.notify("No network yet: check the form.", severity="warning")
+            return False
+        return True
+
+    def _needs_new_run(self) -> bool:
+        """True when the current run has ended and a key should start a fresh one."""
+        return self.trainer is not None and self.trainer.state in TERMINAL_STATES
+
+    def action_toggle_run(self) -> None:
+        """Start, pause or resume; after the end of a run, start a new one."""
+        if not self._can_train():
+            return
+        if self._needs_new_run() and not self.prepare(self.config, self.preset_name):
+            return
+        trainer = self.trainer
+        assert trainer is not None
+        if self._worker is None:
+            self._start()
+        elif trainer.is_paused:
+            trainer.resume()
+        else:
+            trainer.pause()
+
+    def action_step(self) -> None:
+        """One mini-batch step when idle or paused; while running, pause first."""
+        if not self._can_train():
+            return
+        if self._needs_new_run() and not self.prepare(self.config, self.preset_name):
+            return
+        trainer = self.trainer
+        assert trainer is not None
+        if self._worker is None:
+            self._start(paused=True, steps=1)
+        elif trainer.is_paused:
+            trainer.request_step()
+        else:
+            trainer.pause()
+
+    def action_reset(self) -> None:
+        """New weights, same settings; the run stops and waits for space."""
+        if self.prepare(self.config, self.preset_name):
+            self.notify("New weights: press space to train.", title="Reset", timeout=3)
+
+    def action_scale_eta(self, factor: float) -> None:
+        """Multiply η by ``factor``, within bounds, and apply it at once."""
+        eta = self.config.eta * factor
+        low, high = ETA_LIMITS
+        if not low <= eta <= high:
+            self.notify(f"η stays between {low:g} and {high:g}.", severity="warning", timeout=3)
+            return
+        self._set_eta(eta)
+        self.main.form.set_eta(eta)
+
+    def _set_eta(self, eta: float) -> None:
+        """Give the trainer, the configuration and the status bar a new η."""
+        self.config = self.config.replace(eta=eta)
+        if self.trainer is not None:
+            self.trainer.set_eta(eta)
+        self.main.status.set_eta(eta)
+
+    def action_log_scale(self) -> None:
+        """Toggle the loss plot's log scale."""
+        loss = self.main.loss
+        loss.set_log_scale(not loss.log_scale)
+
+    def action_layer(self, direction: int) -> None:
+        """Show the δ heatmap's next or previous layer."""
+        heatmap = self.main.heatmap
+        if direction > 0:
+            heatmap.next_layer()
+        else:
+            heatmap.previous_layer()
+
+    def action_next_view(self) -> None:
+        """On a narrow terminal, go to the next view."""
+        self.main.next_view()
+
+    def action_edit(self) -> None:
+        """Move the focus into the form (showing it on a narrow terminal)."""
+        if self.main.is_narrow:
+            self.main.set_view("form")
+        self.main.form.query_one("#field-sizes").focus()
+
+    def action_leave_field(self) -> None:
+        """Take the focus out of the form, so that the keys act again."""
+        self.screen.set_focus(None)
+
+    def action_help(self) -> None:
+        """Open the help screen."""
+        self.push_screen(HelpScreen())
+
+    async def action_quit(self) -> None:
+        """Stop the training, then leave."""
+        self._stop_run()
+        self.exit()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Offer the view key only where there are views (a narrow terminal)."""
+        if action == "next_view" and isinstance(self.screen, MainScreen):
+            return self.screen.is_narrow
+        return True
+
+    def on_resize(self) -> None:
+        """The footer's keys depend on the width."""
+        self.refresh_bindings()
+
+    def on_unmount(self) -> None:
+        """However the app ends, the training thread must end with it."""
+        self._stop_run()

@@ -1,0 +1,129 @@
+"""The main screen: the form, the four live panels, the status bar and the footer.
+
+Wide terminals (≥ 120 columns) show everything at once: the form on the left, the panels
+in a 2 × 2 grid. Narrower ones get a row of view tabs (all panels, one panel, the form).
+The stylesheet decides the layout from the screen's breakpoint class and the ``-view-*``
+class set here.
+"""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from textual.app import ComposeResult
+from textual.containers import Container, Horizontal
+from textual.message import Message
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Footer, Tab, Tabs
+
+from tui_backprop.app.widgets import ExperimentForm, StatusBar
+from tui_backprop.app.widgets.gradients import GradientPanel
+from tui_backprop.app.widgets.heatmap import DeltaHeatmap
+from tui_backprop.app.widgets.loss import LossPanel
+from tui_backprop.app.widgets.output_map import OutputMapPanel
+from tui_backprop.training import RunConfig, Snapshot
+
+W = TypeVar("W", bound=Widget)
+
+#: the views of a narrow terminal: (id, tab label)
+VIEWS = (
+    ("all", "All"),
+    ("loss", "Loss"),
+    ("gradients", "Gradients"),
+    ("deltas", "δ"),
+    ("output-map", "Output"),
+    ("form", "Setup"),
+)
+
+
+def titled(widget: W, title: str) -> W:
+    """The widget with a title on its border."""
+    widget.border_title = title
+    return widget
+
+
+class MainScreen(Screen[None]):
+    """Lays out the form, the panels and the status; shows snapshots on them."""
+
+    class Ready(Message):
+        """The screen's widgets exist: the app may build the first network."""
+
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (36, "-tall")]
+    AUTO_FOCUS = None  # keys must reach the app, not a form field, until the user edits
+
+    def __init__(self, config: RunConfig, preset: str | None) -> None:
+        """A screen for the given starting configuration; its widgets are made here."""
+        super().__init__()
+        self.view = "all"
+        self.form = titled(ExperimentForm(config, preset, id="form"), "Experiment")
+        self.loss = titled(LossPanel(id="loss", classes="panel"), "Loss")
+        self.gradients = titled(GradientPanel(id="gradients", classes="panel"), "Gradients")
+        self.heatmap = titled(DeltaHeatmap(id="deltas", classes="panel"), "Errors δ")
+        self.output_map = titled(OutputMapPanel(id="output-map", classes="panel"), "Output")
+        self.status = StatusBar(id="status")
+
+    def compose(self) -> ComposeResult:
+        """Tabs (narrow only), then form and panels side by side, then status and footer."""
+        yield Tabs(*(Tab(label, id=f"view-{view}") for view, label in VIEWS), id="views")
+        with Horizontal(id="main", classes="-view-all"):
+            yield self.form
+            with Container(id="panels"):
+                # one cell per panel: the grid arranges cells, whatever a panel's own
+                # attributes (DeltaHeatmap.layer shadows Widget.layer, the CSS layer)
+                for panel in (self.loss, self.gradients, self.heatmap, self.output_map):
+                    with Container(id=f"cell-{panel.id}", classes="cell"):
+                        yield panel
+        yield self.status
+        yield Footer(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        """Tell the app the widgets are ready for the first network."""
+        self.post_message(self.Ready())
+
+    # -- attributes down ---------------------------------------------------------------------
+
+    def show(self, snapshot: Snapshot) -> None:
+        """Set a snapshot on every panel and the status bar, in one repaint."""
+        with self.app.batch_update():
+            self.status.show(snapshot)
+            self.loss.show(snapshot)
+            self.gradients.show(snapshot)
+            self.heatmap.show(snapshot)
+            self.output_map.show(snapshot)
+
+    def clear(self) -> None:
+        """Empty every panel (a new network)."""
+        with self.app.batch_update():
+            self.loss.clear()
+            self.gradients.clear()
+            self.heatmap.clear()
+            self.output_map.clear()
+
+    def set_drawable(self, drawable: bool) -> None:
+        """Hide the output map in the grid when the data has more than two inputs."""
+        self.query_one("#panels").set_class(not drawable, "-no-map")
+
+    # -- views on a narrow terminal ------------------------------------------------------------
+
+    @property
+    def is_narrow(self) -> bool:
+        """True when the views are tabbed (a terminal under 120 columns)."""
+        return self.has_class("-narrow")
+
+    def set_view(self, view: str) -> None:
+        """Show one view on a narrow terminal: all panels, one panel, or the form."""
+        self.query_one(Tabs).active = f"view-{view}"
+
+    def next_view(self) -> None:
+        """Go to the next view, wrapping around."""
+        views = [view for view, _ in VIEWS]
+        self.set_view(views[(views.index(self.view) + 1) % len(views)])
+
+    def on_tabs_tab_activated(self, event: Tabs.TabActivated) -> None:
+        """Switch the view's CSS class; the stylesheet shows and sizes the panels."""
+        event.stop()
+        view = (event.tab.id or "view-all").removeprefix("view-")
+        self.query_one("#main").set_classes(f"-view-{view}")  # one restyle, not two
+        self.view = view

@@ -1,0 +1,87 @@
+"""The app's training session helpers: datasets kept between runs, sizes that follow the
+data, and a listener that bounds how often snapshots reach the screen. No Textual here.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Callable
+
+from tui_backprop.data import Dataset, load_dataset
+from tui_backprop.training import RunConfig, Snapshot
+from tui_backprop.training.snapshot import RUNNING
+
+#: at most this many running snapshots per second reach the screen
+MAX_SNAPSHOTS_PER_SECOND = 15
+#: datasets that may take long to load (a download, a big file): loaded off the UI thread
+SLOW_DATASETS = frozenset({"mnist", "csv"})
+
+
+def dataset_key(config: RunConfig) -> str:
+    """A key naming the dataset a configuration trains on (name and options)."""
+    return json.dumps([config.dataset, config.dataset_options], sort_keys=True, default=str)
+
+
+class DatasetCache:
+    """Datasets already loaded, so that a reset or an η change never reloads them."""
+
+    def __init__(self) -> None:
+        """An empty cache."""
+        self._data: dict[str, Dataset] = {}
+        self._lock = threading.Lock()
+
+    def get(self, config: RunConfig) -> Dataset | None:
+        """The cached dataset of a configuration, or None."""
+        with self._lock:
+            return self._data.get(dataset_key(config))
+
+    def is_slow(self, config: RunConfig) -> bool:
+        """True when the dataset is not cached and may take long to load."""
+        return self.get(config) is None and config.dataset in SLOW_DATASETS
+
+    def load(self, config: RunConfig) -> Dataset:
+        """The dataset of a configuration, loaded once (may raise DatasetError)."""
+        cached = self.get(config)
+        if cached is not None:
+            return cached
+        dataset = load_dataset(config.dataset, **config.dataset_options)
+        with self._lock:
+            self._data[dataset_key(config)] = dataset
+        return dataset
+
+
+def fit_sizes(config: RunConfig, dataset: Dataset) -> RunConfig:
+    """The configuration with its first and last layer sizes set by the dataset."""
+    n_in, n_out = dataset.info.n_inputs, dataset.info.n_outputs
+    if config.sizes[0] == n_in and config.sizes[-1] == n_out:
+        return config
+    hidden = config.sizes[1:-1]
+    return config.replace(sizes=[n_in, *hidden, n_out])
+
+
+class ThrottledListener:
+    """A trainer listener that forwards at most ~15 running snapshots per second.
+
+    Paused, terminal and single-step snapshots always go through: they change what the
+    user sees and no newer one may follow soon.
+    """
+
+    def __init__(
+        self, forward: Callable[[Snapshot], object], rate: float = MAX_SNAPSHOTS_PER_SECOND
+    ) -> None:
+        """Forward snapshots to ``forward`` (called in the trainer's thread)."""
+        self._forward = forward
+        self._interval = 1.0 / rate
+        self._last = -float("inf")
+        self.dropped = 0
+
+    def __call__(self, snapshot: Snapshot) -> None:
+        """Forward the snapshot unless one was forwarded less than an interval ago."""
+        now = time.monotonic()
+        if snapshot.state == RUNNING and now - self._last < self._interval:
+            self.dropped += 1
+            return
+        self._last = now
+        self._forward(snapshot)

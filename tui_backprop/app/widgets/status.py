@@ -1,0 +1,130 @@
+"""The status bar: the run's state, epoch, step, speed, η, and the last cost and accuracy."""
+
+from __future__ import annotations
+
+import math
+
+from rich.text import Text
+from textual.widgets import Static
+
+from tui_backprop.training import Snapshot
+
+#: a glyph per state, so the state reads at a glance even without colour
+GLYPHS = {
+    "idle": "■",
+    "loading": "…",
+    "running": "▶",
+    "paused": "⏸",
+    "finished": "✔",
+    "stopped": "■",
+    "diverged": "✖",
+    "failed": "✖",
+    "error": "✖",
+}
+STATES = tuple(GLYPHS)
+
+
+def compact_number(value: float) -> str:
+    """12345 → '12.3k', 1234567 → '1.23M'."""
+    for limit, suffix in ((1e6, "M"), (1e3, "k")):
+        if abs(value) >= limit:
+            return f"{value / limit:.3g}{suffix}"
+    return f"{value:.0f}"
+
+
+def cost_text(value: float | None) -> str:
+    """A cost with four significant digits, or '—' when not measured yet."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    return f"{value:.4g}"
+
+
+class StatusBar(Static):
+    """One line: state, epoch, step, samples/s, η, the last cost and accuracy."""
+
+    def __init__(self, **kwargs: object) -> None:
+        """An idle status bar."""
+        super().__init__("", **kwargs)
+        self.state = "idle"
+        self.note = "press space to start"
+        self.snapshot: Snapshot | None = None
+        self.eta: float | None = None
+
+    def on_mount(self) -> None:
+        """Draw the idle line."""
+        self._render_line()
+
+    def show(self, snapshot: Snapshot) -> None:
+        """Show a snapshot of the run."""
+        self.snapshot = snapshot
+        self.state = snapshot.state
+        self.eta = snapshot.eta
+        self.note = {
+            "paused": "space resumes · n steps",
+            "finished": "space starts again",
+            "diverged": "space starts again · try a smaller η",
+            "failed": "see the notification",
+        }.get(snapshot.state, "")
+        self._render_line()
+
+    def set_state(self, state: str, note: str = "", eta: float | None = None) -> None:
+        """Show an app-level state (idle, loading, error) and clear the run's numbers."""
+        self.state = state
+        self.note = note
+        self.snapshot = None
+        if eta is not None:
+            self.eta = eta
+        self._render_line()
+
+    def set_eta(self, eta: float) -> None:
+        """Show a new η at once, before the trainer's next snapshot."""
+        self.eta = eta
+        self._render_line()
+
+    @property
+    def text(self) -> str:
+        """The line as plain text (what a user reads)."""
+        return self._line().plain
+
+    def _parts(self, short: bool) -> list[tuple[str, str]]:
+        """The pieces of the line with their styles; ``short`` for a narrow bar."""
+        s = self.snapshot
+        parts: list[tuple[str, str]] = [(f"{GLYPHS.get(self.state, '?')} {self.state}", "bold")]
+        if s is not None:
+            parts.append((f"epoch {s.epoch}/{s.epochs}", ""))
+            parts.append((f"step {s.step:,}", ""))
+        if s is not None and s.step:
+            last = s.train_cost if s.train_cost is not None else s.batch_cost
+            parts.append((f"cost {cost_text(last)}", ""))
+            if s.train_accuracy is not None:
+                parts.append((f"acc {s.train_accuracy:.1%}", ""))
+        if self.eta is not None:
+            parts.append((f"η {self.eta:.4g}", ""))
+        if s is not None and s.state == "running":
+            unit = "/s" if short else " samples/s"
+            parts.append((f"{compact_number(s.samples_per_second)}{unit}", "dim"))
+        if self.note:
+            parts.append((self.note, "dim"))
+        return parts
+
+    def _line(self, short: bool | None = None) -> Text:
+        """The status line, shortened when the full one does not fit."""
+        if short is None:
+            width = self.size.width - 2 if self.size.width else 10_000
+            short = self._line(short=False).cell_len > width
+        line = Text(no_wrap=True, overflow="ellipsis")
+        for i, (chunk, style) in enumerate(self._parts(short)):
+            if i:
+                line.append(" │ ", "dim")
+            line.append(chunk, style)
+        return line
+
+    def on_resize(self) -> None:
+        """The line's length depends on the width."""
+        self._render_line()
+
+    def _render_line(self) -> None:
+        """Redraw, with a CSS class per state for its colour."""
+        for state in STATES:
+            self.set_class(state == self.state, f"-{state}")
+        self.update(self._line())
