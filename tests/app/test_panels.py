@@ -148,6 +148,26 @@ async def test_panels_survive_nan_gradients_and_deltas() -> None:
                 assert panel.ratio_text() == "the gradients are not finite (the run diverged)"
 
 
+async def test_log_plots_render_again_without_new_data() -> None:
+    # plotext's build takes the log of a figure's data in place: a second build of the same
+    # figure (a resize, a refresh) must not take the log of the logs
+    for panel in (LossPanel(), GradientPanel()):
+        app = PanelApp(panel)
+        async with app.run_test(size=(100, 40)) as pilot:
+            if isinstance(panel, LossPanel):
+                panel.set_log_scale(True)
+            panel.show(last_snapshot("spiral"))
+            await pilot.pause()
+            before = screen_text(app)
+            for plot in panel.query(colors.TimedPlot):
+                plot.refresh()
+            await pilot.pause()
+            assert screen_text(app) == before
+            await pilot.resize_terminal(90, 30)
+            await pilot.pause()
+            assert screen_text(app).strip()
+
+
 # -- loss -------------------------------------------------------------------------------
 
 

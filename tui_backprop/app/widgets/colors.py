@@ -255,7 +255,8 @@ def nice_ticks(low: float, high: float, count: int) -> list[float]:
         return [low] if np.isfinite(low) else []
     raw = (high - low) / count
     power = 10 ** np.floor(np.log10(raw))
-    step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
+    # allow steps a little below the raw step: 200 for 240 gives 4 ticks rather than 1
+    step = next(m * power for m in (1, 2, 5, 10) if m * power >= 0.75 * raw)
     first = np.ceil(low / step - 1e-9) * step
     ticks = np.arange(first, high + step * 1e-9, step)
     return [float(round(t, 12)) + 0.0 for t in ticks]  # + 0.0 turns -0.0 into 0.0
@@ -300,7 +301,7 @@ def bin_mean_xy(
 
 
 def round_axes(
-    plt,  # a textual_plotext Plot
+    plt,  # a textual_plotext Plot, or a Figure recording for one
     xs: list[float],
     ys: list[float],
     size: tuple[int, int],
@@ -329,14 +330,55 @@ def round_axes(
 # -- pacing: redraws that cost what the screen can afford ---------------------------------
 
 
+class Figure:
+    """Plotext calls recorded now, to be replayed onto a plot at every render.
+
+    Plotext's ``build`` applies a log scale to the stored data *in place*, so building a
+    figure twice (a resize, a theme change) takes the log of the logs and fails; replaying
+    the calls onto a cleared figure before every build keeps each render independent.
+    """
+
+    METHODS = frozenset(
+        {"plot", "scatter", "title", "xlabel", "xlim", "ylim", "xticks", "yticks", "yscale"}
+    )
+
+    def __init__(self) -> None:
+        """Start with no calls."""
+        self.calls: list[tuple[str, tuple, dict]] = []
+
+    def __getattr__(self, name: str) -> Callable[..., None]:
+        """A recorder for one of the plotext methods in ``METHODS``."""
+        if name not in Figure.METHODS:
+            raise AttributeError(name)
+        return lambda *args, **kwargs: self.calls.append((name, args, kwargs))
+
+    def replay(self, plt) -> None:
+        """Make the calls on ``plt`` (a textual_plotext Plot), with fresh copies of lists."""
+        plt.clear_figure()
+        for name, args, kwargs in self.calls:
+            args = tuple(list(arg) if isinstance(arg, list) else arg for arg in args)
+            getattr(plt, name)(*args, **kwargs)
+
+
 class TimedPlot(PlotextPlot):
-    """A PlotextPlot that remembers how long its last render took (plotext is slow)."""
+    """A PlotextPlot drawing a recorded ``Figure``, timing each render (plotext is slow)."""
 
     render_seconds = 0.0
 
+    def __init__(self, *, classes: str | None = None) -> None:
+        """Start with an empty figure."""
+        super().__init__(classes=classes)
+        self.figure = Figure()
+
+    def show_figure(self, figure: Figure) -> None:
+        """Draw ``figure`` from now on."""
+        self.figure = figure
+        self.refresh()
+
     def render(self) -> RenderResult:
-        """Render the plot, timing it."""
+        """Replay the figure onto a cleared plot and render it, timing both."""
         start = time.perf_counter()
+        self.figure.replay(self.plt)
         result = super().render()
         self.render_seconds = time.perf_counter() - start
         return result

@@ -17,6 +17,7 @@ from textual.widgets import Static
 
 from tui_backprop.app.widgets.colors import (
     PLACEHOLDER,
+    Figure,
     Pacer,
     TimedPlot,
     bin_mean_xy,
@@ -160,7 +161,7 @@ class GradientPanel(Widget):
 
     def _draw_plot(self, snapshot: Snapshot) -> None:
         """One line per layer on a log scale: ‖∇b^l‖, and ‖∇w^l‖ dotted when asked."""
-        plt = self._plot.plt
+        fig = Figure()
         steps = snapshot.steps_history
         count = len(snapshot.grad_norm_b)
         narrow = self.has_class("-narrow")
@@ -168,7 +169,6 @@ class GradientPanel(Widget):
         # a mean per two cells: decimates, calms the per-step noise, and keeps plotext's
         # drawing (which costs by the length of the lines) cheap
         bins = max(width // 2, 16)
-        plt.clear_figure()
         all_x: list[float] = []
         all_y: list[float] = []
         series = [(steps.grad_norm_b, "braille")]
@@ -182,15 +182,15 @@ class GradientPanel(Widget):
                 all_x += xs
                 all_y += ys
                 # no plotext legend: it would cover the lines; the table or a line says
-                plt.plot(xs, ys, color=layer_color(layer), marker=marker)
+                fig.plot(xs, ys, color=layer_color(layer), marker=marker)
         if all_y:  # plotext fails on a log axis without data
-            plt.yscale("log")
-        round_axes(plt, all_x, all_y, (width, self.size.height), log=True)
+            fig.yscale("log")
+        round_axes(fig, all_x, all_y, (width, self.size.height), log=True)
         title = "‖∇b^l‖ = ‖δ^l‖ per layer (log)"
-        plt.title(fit_text([title, "‖∇b^l‖ (log)"], title_width(width)))
+        fig.title(fit_text([title, "‖∇b^l‖ (log)"], title_width(width)))
         if self.size.height >= LABEL_HEIGHT:
-            plt.xlabel("step")
-        self._plot.refresh()
+            fig.xlabel("step")
+        self._plot.show_figure(fig)
 
     def _legend_text(self, snapshot: Snapshot) -> Text:
         """One line of layer colours, for a panel too narrow for the table."""

@@ -15,6 +15,7 @@ from tui_backprop.app.widgets.colors import (
     PLACEHOLDER,
     TEST_COLOR,
     TRAIN_COLOR,
+    Figure,
     Pacer,
     TimedPlot,
     finite_xy,
@@ -128,20 +129,19 @@ class LossPanel(Widget):
 
     def _draw_cost(self, snapshot: Snapshot) -> int:
         """Batch cost (thin, per report) and train/test cost (per epoch); returns the points."""
-        plot, plt = self._cost_plot, self._cost_plot.plt
+        plot, fig = self._cost_plot, Figure()
         log = self.log_scale
         width, height = self._plot_sizes()[0]
         limit = max(2 * width, 64)  # braille gives two dots per cell
         steps, epochs = snapshot.steps_history, snapshot.epochs_history
-        plt.clear_figure()
         # once epochs are plotted, the noisy batch cost shows as dots: a line through it
         # would be mostly vertical strokes that hide the epoch curves and make plotext's
         # drawing several times slower; before that, a line makes the first steps visible
-        batch_draw = plt.scatter if len(epochs) else plt.plot
+        batch_draw = fig.scatter if len(epochs) else fig.plot
         series = [
             (steps.epoch_progress, steps.batch_cost, BATCH_COLOR, "batch", batch_draw),
-            (epochs.epoch, epochs.test_cost, TEST_COLOR, "test", plt.plot),
-            (epochs.epoch, epochs.train_cost, TRAIN_COLOR, "train", plt.plot),  # on top
+            (epochs.epoch, epochs.test_cost, TEST_COLOR, "test", fig.plot),
+            (epochs.epoch, epochs.train_cost, TRAIN_COLOR, "train", fig.plot),  # on top
         ]
         all_x: list[float] = []
         all_y: list[float] = []
@@ -155,12 +155,12 @@ class LossPanel(Widget):
                 all_x += xs
                 all_y += ys
         if log and all_y:  # plotext fails on a log axis without data
-            plt.yscale("log")
-        round_axes(plt, [0.0, *all_x], all_y, (width, height), log=log, y_from_zero=True)
-        plt.title(self._cost_title(snapshot, title_width(width)))
+            fig.yscale("log")
+        round_axes(fig, [0.0, *all_x], all_y, (width, height), log=log, y_from_zero=True)
+        fig.title(self._cost_title(snapshot, title_width(width)))
         if height >= LABEL_HEIGHT:
-            plt.xlabel("epoch")
-        plot.refresh()
+            fig.xlabel("epoch")
+        plot.show_figure(fig)
         return len(all_x)
 
     def _plot_sizes(self) -> tuple[tuple[int, int], tuple[int, int]]:
@@ -189,10 +189,9 @@ class LossPanel(Widget):
 
     def _draw_accuracy(self, snapshot: Snapshot) -> int:
         """Train and test accuracy in % per epoch; returns the points."""
-        plot, plt = self._accuracy_plot, self._accuracy_plot.plt
+        plot, fig = self._accuracy_plot, Figure()
         width, height = self._plot_sizes()[1]
         epochs = snapshot.epochs_history
-        plt.clear_figure()
         points, lowest = 0, 100.0
         all_x: list[float] = []
         for y, color, label in (
@@ -201,23 +200,23 @@ class LossPanel(Widget):
         ):
             xs, ys = finite_xy(epochs.epoch, np.asarray(y) * 100, limit=max(2 * width, 64))
             if xs:
-                plt.plot(xs, ys, color=color, label=label, marker="braille")
+                fig.plot(xs, ys, color=color, label=label, marker="braille")
                 points += len(xs)
                 all_x += xs
                 lowest = min(lowest, *ys)
         # start the axis at a round number below the data, so that progress near 100% shows
         bottom = max(0.0, float(np.floor(lowest / 10 - 0.5) * 10))
-        round_axes(plt, [0.0, *all_x], [bottom, 100.0], (width, height))
-        plt.ylim(bottom, 101)  # 100% inside the frame, not on it
+        round_axes(fig, [0.0, *all_x], [bottom, 100.0], (width, height))
+        fig.ylim(bottom, 101)  # 100% inside the frame, not on it
         if snapshot.train_accuracy is None:
-            plt.title(fit_text(["accuracy % (after epoch 1)", "accuracy %"], title_width(width)))
+            fig.title(fit_text(["accuracy % (after epoch 1)", "accuracy %"], title_width(width)))
         else:
             train, test = percent(snapshot.train_accuracy), percent(snapshot.test_accuracy)
             candidates = [f"accuracy · train {train} · test {test}", f"accuracy {train} / {test}"]
-            plt.title(fit_text([*candidates, "accuracy %"], title_width(width)))
+            fig.title(fit_text([*candidates, "accuracy %"], title_width(width)))
         if height >= LABEL_HEIGHT:
-            plt.xlabel("epoch")
-        plot.refresh()
+            fig.xlabel("epoch")
+        plot.show_figure(fig)
         return points
 
     def _summary_text(self, snapshot: Snapshot) -> str:

@@ -19,6 +19,7 @@ from tui_backprop.app.widgets.colors import (
     PLACEHOLDER,
     TEST_COLOR,
     TRAIN_COLOR,
+    Figure,
     Pacer,
     Palette,
     TimedPlot,
@@ -311,22 +312,21 @@ class OutputMapPanel(Widget):
 
     def _draw_curve(self, om: OutputMap) -> None:
         """The prediction a^L(x) as a line over the training points."""
-        plt = self._curve.plt
+        fig = Figure()
         width, height = self.size
         labelled = height >= CURVE_TITLE_HEIGHT  # a legend on a small plot hides the data
-        plt.clear_figure()
         points = np.asarray(om.points, dtype=float)[:, 0]
         targets = np.asarray(om.point_targets, dtype=float)[:, 0]
         xs, ys = finite_xy(points, targets)
-        plt.scatter(xs, ys, color=TEST_COLOR, marker="•", label="data" if labelled else None)
+        fig.scatter(xs, ys, color=TEST_COLOR, marker="•", label="data" if labelled else None)
         curve_x, curve_y = finite_xy(np.asarray(om.xs), np.asarray(om.outputs)[:, 0])
         if curve_x:
             label = "network a^L(x)" if labelled else None
-            plt.plot(curve_x, curve_y, color=TRAIN_COLOR, marker="braille", label=label)
-        round_axes(plt, xs + curve_x, ys + curve_y, (width, height))
+            fig.plot(curve_x, curve_y, color=TRAIN_COLOR, marker="braille", label=label)
+        round_axes(fig, xs + curve_x, ys + curve_y, (width, height))
         if labelled:
             titles = ["network output a^L(x) over the training data", "a^L(x) and the data"]
-            plt.title(fit_text(titles, title_width(width)))
+            fig.title(fit_text(titles, title_width(width)))
         if height >= CURVE_LABEL_HEIGHT:
-            plt.xlabel("x")
-        self._curve.refresh()
+            fig.xlabel("x")
+        self._curve.show_figure(fig)
