@@ -333,9 +333,23 @@ async def test_heatmap_click_shows_the_next_layer() -> None:
 
 def test_grouping_keeps_the_signed_extreme_and_nan() -> None:
     matrix = np.array([[1.0, -5.0, 2.0, 0.5, np.nan]])
-    assert group_max_magnitude(matrix, 2, axis=1).tolist()[0][:2] == [-5.0, 2.0]
-    assert np.isnan(group_max_magnitude(matrix, 2, axis=1)[0, 2])
-    assert group_max_magnitude(matrix.T, 3, axis=0)[:, 0].tolist()[0] == -5.0
+    grouped = group_max_magnitude(matrix, 3, axis=1)[0]  # runs [1] [-5, 2] [0.5, nan]
+    assert grouped[:2].tolist() == [1.0, -5.0] and np.isnan(grouped[2])
+    assert group_max_magnitude(matrix.T, 2, axis=0)[:, 0].tolist()[0] == -5.0
+    assert group_max_magnitude(matrix, 9, axis=1) is matrix  # fits: left alone
+
+
+async def test_heatmap_of_a_wide_layer_groups_neurons_and_says_so() -> None:
+    panel = DeltaHeatmap()
+    app = PanelApp(panel)
+    snapshot = last_snapshot("digits")
+    wide = dataclasses.replace(snapshot, delta=(np.tile(snapshot.delta[0], (1, 4)),))
+    async with app.run_test(size=(100, 40)) as pilot:  # 70 pixel rows for 120 neurons
+        panel.show(wide)
+        await pilot.pause()
+        assert panel.matrix_shape == (120, snapshot.delta[0].shape[0])
+        assert "(120 neurons × " in screen_text(app)
+        assert "a cell = largest |δ| of up to 2 neurons" in screen_text(app)
 
 
 # -- output map -------------------------------------------------------------------------
@@ -404,12 +418,17 @@ async def test_running_snapshots_are_paced_by_what_drawing_costs() -> None:
         panel.show(running[0])
         await pilot.pause()
         first = panel.plotted_points()
-        panel._cost_plot.render_seconds = 0.03  # as if plotext took 30 ms: 0.2 s apart
+        for plot in panel.query(colors.TimedPlot):
+            plot.render_seconds = 0.025  # as if plotext took 50 ms in all: 0.5 s apart
+        panel._pacer.request(urgent=True)  # a drawing just now
         panel.show(running[1])
         panel.show(running[2])
         assert panel.plotted_points() == first  # waits for the budget...
         assert panel._pacer.pending
-        await pilot.pause(0.4)
+        for _ in range(30):
+            await pilot.pause(0.1)
+            if not panel._pacer.pending:
+                break
         assert not panel._pacer.pending
         assert panel.plotted_points() > first  # ...then draws the latest, once
         panel.show(dataclasses.replace(running[-1], state="paused"))

@@ -397,7 +397,7 @@ class Pacer:
         owner: Widget,
         redraw: Callable[[], None],
         cost: Callable[[], float],
-        share: float = 0.15,
+        share: float = 0.1,
     ) -> None:
         """Pace ``redraw`` of ``owner``; ``cost`` says what the last drawing took, in s."""
         self._owner, self._redraw, self._cost, self._share = owner, redraw, cost, share

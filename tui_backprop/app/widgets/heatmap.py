@@ -36,21 +36,20 @@ TITLE_STYLE = Style(bold=True)
 MUTED = Style(dim=True)
 
 
-def group_max_magnitude(matrix: np.ndarray, group: int, axis: int) -> np.ndarray:
-    """Bins of ``group`` rows (axis 0) or columns (axis 1), each kept as its largest |value|.
+def group_max_magnitude(matrix: np.ndarray, bins: int, axis: int) -> np.ndarray:
+    """The rows (axis 0) or columns (axis 1) gathered into ``bins`` near-equal runs, each
+    kept as its signed value of largest magnitude (NaN wins, so that it stays visible).
 
-    The signed extreme of each bin stays visible, so one large error never averages away.
+    One large error never averages away; runs differ in length by at most one, so that the
+    grouped matrix fills the space it is given.
     """
-    if group <= 1:
+    count = matrix.shape[axis]
+    if bins >= count or bins < 1:
         return matrix
-    moved = np.moveaxis(matrix, axis, 0)
-    bins = math.ceil(len(moved) / group)
-    padded = np.zeros((bins * group, *moved.shape[1:]))
-    padded[: len(moved)] = moved
-    padded = padded.reshape(bins, group, *moved.shape[1:])
-    pick = np.argmax(np.abs(padded), axis=1)  # NaN counts as largest, so NaN stays visible
-    binned = np.take_along_axis(padded, pick[:, None], axis=1)[:, 0]
-    return np.moveaxis(binned, 0, axis)
+    starts = np.linspace(0, count, bins + 1).astype(int)[:-1]
+    high = np.maximum.reduceat(matrix, starts, axis=axis)  # NaN propagates through both
+    low = np.minimum.reduceat(matrix, starts, axis=axis)
+    return np.where(np.abs(low) > np.abs(high), low, high)
 
 
 def color_indices(matrix: np.ndarray, scale: float) -> np.ndarray:
@@ -181,12 +180,12 @@ class DeltaHeatmap(Widget):
 
     @staticmethod
     def _fit(delta: np.ndarray, width: int, pixel_rows: int) -> tuple[np.ndarray, int, int]:
-        """Group rows and columns until the matrix fits; returns it and the group sizes."""
+        """Group rows and columns until the matrix fits; returns it and the largest groups."""
         neurons, samples = delta.shape
-        row_group = math.ceil(neurons / pixel_rows)
-        col_group = math.ceil(samples / max(width, 1))
-        binned = group_max_magnitude(delta, row_group, axis=0)
-        return group_max_magnitude(binned, col_group, axis=1), row_group, col_group
+        rows, cols = min(neurons, pixel_rows), min(samples, max(width, 1))
+        binned = group_max_magnitude(delta, rows, axis=0)
+        binned = group_max_magnitude(binned, cols, axis=1)
+        return binned, math.ceil(neurons / rows), math.ceil(samples / cols)
 
     @staticmethod
     def _matrix_lines(
@@ -225,9 +224,9 @@ class DeltaHeatmap(Widget):
         """What the axes are, and how cells were grouped when the matrix did not fit."""
         grouped = []
         if row_group > 1:
-            grouped.append(f"{row_group} neurons")
+            grouped.append(f"up to {row_group} neurons")
         if col_group > 1:
-            grouped.append(f"{col_group} samples")
+            grouped.append(f"up to {col_group} samples")
         long = "rows: neurons · columns: samples of the mini-batch"
         if grouped:
             long += f" · a cell = largest |δ| of {' × '.join(grouped)}"
