@@ -179,6 +179,9 @@ async def test_loss_plot_grows_as_snapshots_arrive() -> None:
         panel.show(snapshots[0])  # before the first step: nothing to plot yet
         await pilot.pause()
         assert panel.plotted_points() == 0
+        assert "press space to train" in screen_text(app)
+        panel.show(dataclasses.replace(snapshots[0], state="running"))
+        await pilot.pause()
         assert "waiting for the first mini-batch" in screen_text(app)
         counts = []
         for snapshot in snapshots[1::10]:

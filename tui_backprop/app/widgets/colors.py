@@ -14,6 +14,7 @@ import numpy as np
 from rich.color import Color
 from rich.segment import Segment, SegmentLines
 from rich.style import Style
+from rich.text import Text
 from textual.app import RenderResult
 from textual.timer import Timer
 from textual.widget import Widget
@@ -227,6 +228,16 @@ def sparkline(values: np.ndarray, width: int, log: bool = False) -> str:
 def title_width(plot_width: int) -> int:
     """The longest title plotext shows on a plot this wide (it drops longer ones)."""
     return plot_width - 4
+
+
+def waiting_text(running: bool) -> str:
+    """What a panel says before its first data: a hint, or patience while a run starts."""
+    return "waiting for the first mini-batch…" if running else PLACEHOLDER
+
+
+def note_in_middle(text: str, width: int, height: int) -> Text:
+    """A dim note centred both ways in a ``width`` × ``height`` area."""
+    return Text("\n" * max((height - 1) // 2, 0) + centred(text, width), style=Style(dim=True))
 
 
 def centred(text: str, width: int) -> str:

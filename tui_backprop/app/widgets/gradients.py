@@ -26,6 +26,7 @@ from tui_backprop.app.widgets.colors import (
     round_axes,
     sparkline,
     title_width,
+    waiting_text,
 )
 from tui_backprop.training.snapshot import RUNNING, Snapshot
 
@@ -148,8 +149,11 @@ class GradientPanel(Widget):
     def _draw(self) -> None:
         """Rebuild the ratio line, the plot, the table and the summary."""
         snapshot = self._snapshot
-        self.set_class(snapshot is None, "-empty")
-        if snapshot is None:
+        empty = snapshot is None or len(snapshot.steps_history) == 0
+        self.set_class(empty, "-empty")
+        if snapshot is None or empty:
+            running = snapshot is not None and snapshot.state == RUNNING
+            self._placeholder.update(waiting_text(running))
             return
         ratio = fit_text([self.ratio_text(), ratio_words(snapshot, short=True)], self.size.width)
         self._ratio.update(Text(ratio, style=Style(bold=True), no_wrap=True))

@@ -23,6 +23,7 @@ from tui_backprop.app.widgets.colors import (
     half_block_lines,
     lines_renderable,
     merge_cells,
+    note_in_middle,
 )
 from tui_backprop.training.snapshot import RUNNING, Snapshot
 
@@ -138,12 +139,15 @@ class DeltaHeatmap(Widget):
         """The title, the matrix and the colour legend, sized to the widget."""
         width, height = self.size.width, self.size.height
         if self._snapshot is None:
-            return Text(PLACEHOLDER, style=MUTED, justify="center")
+            return note_in_middle(PLACEHOLDER, width, height)
         delta = self._snapshot.delta[self.layer].T  # neurons as rows, samples as columns
         title = Text(centred(self._title(width), width), style=TITLE_STYLE, no_wrap=True)
         if delta.shape[1] == 0:
-            note = "δ appears after the first mini-batch"
-            return Group(title, Text(centred(note, width), style=MUTED, no_wrap=True))
+            notes = ["δ appears after the first mini-batch", "δ appears after a step"]
+            if self._snapshot.state != RUNNING:
+                notes = [f"{notes[0]} ({PLACEHOLDER})", f"{notes[1]}: {PLACEHOLDER}", PLACEHOLDER]
+            note = fit_text(notes, width)
+            return Group(title, note_in_middle(note, width, height - 1))
         finite = np.abs(delta[np.isfinite(delta)])
         largest = float(finite.max()) if finite.size else 0.0
         scale = largest if largest > 0 else 1.0

@@ -24,6 +24,7 @@ from tui_backprop.app.widgets.colors import (
     round_axes,
     sparkline,
     title_width,
+    waiting_text,
 )
 from tui_backprop.training.snapshot import RUNNING, Snapshot
 
@@ -116,8 +117,8 @@ class LossPanel(Widget):
         )
         self.set_class(not has_data, "-empty")
         if snapshot is None or not has_data:
-            waiting = "waiting for the first mini-batch…" if snapshot is not None else PLACEHOLDER
-            self._placeholder.update(waiting)
+            running = snapshot is not None and snapshot.state == RUNNING
+            self._placeholder.update(waiting_text(running))
             self._points = 0
             return
         classification = snapshot.task == "classification"
