@@ -254,6 +254,9 @@ async def test_gradient_panel_shows_current_values_and_the_ratio() -> None:
         assert expected in text
         assert f"{snapshot.grad_norm_b[2]:.2e}" in text  # the output layer's row
         assert "3  out" in text
+        panel.set_show_weights(True)
+        await pilot.pause()
+        assert "dots: ‖∇w‖" in screen_text(app)
 
 
 def ratio_of(norms: tuple[float, ...], step: int = 5) -> str:

@@ -222,6 +222,8 @@ class GradientPanel(Widget):
             text.append(f"{layer + 1:<3}{'out' if layer == count - 1 else '':<3} ", emphasis)
             text.append(short_number(snapshot.grad_norm_b[layer]) + " ", emphasis)
             text.append(short_number(snapshot.grad_norm_w[layer]) + "\n", style=Style(dim=True))
+        if self.show_weights:
+            text.append("\nlines: ‖∇b‖ · dots: ‖∇w‖", style=Style(dim=True))
         return text
 
     def _summary_text(self, snapshot: Snapshot) -> Group:
