@@ -11,8 +11,8 @@ from tui_backprop.training import RunConfig, from_dict
 def app_xor_config() -> RunConfig:
     """A tiny XOR run (2-5-3-1) that cannot finish during a test: 100,000 epochs.
 
-    Paced at 100 steps a second: Textual's Pilot waits for an idle CPU after each key,
-    which a full-speed training thread never leaves it.
+    Paced at 50 steps and 2.5 reports a second: Textual's Pilot waits for an idle CPU
+    after each key, which a full-speed training thread never leaves it.
     """
     return from_dict(
         {
@@ -26,8 +26,8 @@ def app_xor_config() -> RunConfig:
             "batch_size": 10,
             "epochs": 100_000,
             "seed": 1,
-            "report_every_seconds": 0.1,
-            "max_steps_per_second": 100,
+            "report_every_seconds": 0.4,
+            "max_steps_per_second": 50,
         }
     )
 

@@ -17,7 +17,7 @@ from textual.widgets import Input, Select
 from tui_backprop.app import BackpropApp
 from tui_backprop.app.app import TRAINER_THREAD_NAME
 from tui_backprop.app.messages import SnapshotReady
-from tui_backprop.app.screens.help import HelpScreen
+from tui_backprop.app.screens.help import HELP, HelpScreen
 from tui_backprop.app.session import ThrottledListener, fit_sizes
 from tui_backprop.data import load_dataset
 from tui_backprop.training import DEFAULT_PRESET, RunConfig, Trainer
@@ -53,15 +53,40 @@ def notifications(app: BackpropApp) -> list[str]:
 # -- opening ----------------------------------------------------------------------------
 
 
-async def test_opens_on_the_default_preset_idle() -> None:
-    """`tui-backprop` opens the default preset, idle, with its network built."""
+async def test_opens_on_the_default_preset_in_both_layouts_with_help() -> None:
+    """`tui-backprop`: the default preset, idle; 80×24 tabs every view; 160×50 shows all."""
     app = BackpropApp()
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await wait_until(pilot, lambda: app.trainer is not None, "the first network")
+        main = app.main
         assert app.preset_name == DEFAULT_PRESET
-        assert app.main.form.query_one("#field-preset", Select).value == DEFAULT_PRESET
-        assert app.main.status.text.startswith("■ idle")
-        assert "step 0" in app.main.status.text
+        assert main.form.query_one("#field-preset", Select).value == DEFAULT_PRESET
+        assert main.status.text.startswith("■ idle") and "step 0" in main.status.text
+
+        assert main.is_narrow and main.view == "all"
+        panels = ["#loss", "#gradients", "#deltas", "#output-map"]
+        assert all(main.query_one(p).region.area > 0 for p in panels)
+        assert main.query_one("#form").region.area == 0
+        for view in ("loss", "gradients", "deltas", "output-map"):
+            await pilot.press("v")
+            shown = main.query_one(f"#{view}").region
+            assert main.view == view and shown.width >= 70 and shown.height >= 18
+        await pilot.press("v")
+        assert main.view == "form" and main.query_one("#form").region.height >= 18
+        await pilot.press("v")
+        assert main.view == "all"
+
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        assert all(f"BP{i}" in HELP for i in range(1, 5))
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+
+        await pilot.resize_terminal(160, 50)
+        assert not main.is_narrow
+        for selector in ["#form", *panels]:
+            region = main.query_one(selector).region
+            assert region.width >= 36 and region.height >= 20, selector
 
 
 async def test_a_named_preset_opens_and_a_bad_one_falls_back() -> None:
@@ -89,10 +114,10 @@ async def test_config_wins_over_the_preset(app_xor_config: RunConfig) -> None:
 # -- running, pausing, stepping -----------------------------------------------------------
 
 
-async def test_start_grows_steps_and_loss_and_pause_stops_them(
+async def test_start_grows_steps_and_loss_pause_stops_them_r_resets(
     app_xor_config: RunConfig,
 ) -> None:
-    """Space: the step counter and the loss plot grow; space again: both stop."""
+    """Space: the step counter and the loss plot grow; space again: both stop; r resets."""
     app = BackpropApp(config=app_xor_config)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_until(pilot, lambda: app.trainer is not None, "the network")
@@ -116,9 +141,14 @@ async def test_start_grows_steps_and_loss_and_pause_stops_them(
         assert shown_step(app) == steps == app.trainer.step_count
         assert app.main.loss.plotted_points() == points
 
+        old = app.trainer
+        await pilot.press("r")  # new weights, same settings, waiting for space
+        assert app.trainer is not old and app.config == app_xor_config
+        assert shown_step(app) == 0 and "idle" in app.main.status.text
+
 
 async def test_n_takes_exactly_one_step(app_xor_config: RunConfig) -> None:
-    """`n` when idle and when paused advances exactly one mini-batch."""
+    """`n` when idle and when paused advances exactly one mini-batch; while running, pauses."""
     app = BackpropApp(config=app_xor_config)
     async with app.run_test() as pilot:
         await wait_until(pilot, lambda: app.trainer is not None, "the network")
@@ -131,13 +161,6 @@ async def test_n_takes_exactly_one_step(app_xor_config: RunConfig) -> None:
         await wait_until(pilot, lambda: shown_step(app) == 2, "the second step")
         await pilot.pause(0.3)
         assert app.trainer.step_count == 2
-
-
-async def test_n_while_running_pauses(app_xor_config: RunConfig) -> None:
-    """`n` while running pauses first (as the help says)."""
-    app = BackpropApp(config=app_xor_config)
-    async with app.run_test() as pilot:
-        await wait_until(pilot, lambda: app.trainer is not None, "the network")
         await pilot.press("space")
         await wait_until(pilot, lambda: "running" in app.main.status.text, "running")
         await pilot.press("n")
@@ -147,19 +170,19 @@ async def test_n_while_running_pauses(app_xor_config: RunConfig) -> None:
 # -- η ------------------------------------------------------------------------------------
 
 
-async def test_eta_keys_reach_the_running_trainer(app_xor_config: RunConfig) -> None:
-    """`+` and `-` change η in the trainer mid-run, in the form and in the status."""
+async def test_eta_changed_mid_run_reaches_the_trainer(app_xor_config: RunConfig) -> None:
+    """`+`/`-` and a new η typed in the form reach the running trainer; no reset."""
     app = BackpropApp(config=app_xor_config)
-    async with app.run_test() as pilot:
+    async with app.run_test(size=(120, 40)) as pilot:
         await wait_until(pilot, lambda: app.trainer is not None, "the network")
         await pilot.press("space")
         await wait_until(pilot, lambda: shown_step(app) > 0, "the run to start")
         trainer = app.trainer
         assert trainer is not None
+        eta = app.main.form.query_one("#field-eta", Input)
         await pilot.press("plus")
         assert trainer.eta == pytest.approx(0.45)
-        assert app.main.form.query_one("#field-eta", Input).value == "0.45"
-        assert "η 0.45" in app.main.status.text
+        assert eta.value == "0.45" and "η 0.45" in app.main.status.text
         await wait_until(
             pilot,
             lambda: app.latest is not None and app.latest.eta == pytest.approx(0.45),
@@ -167,24 +190,12 @@ async def test_eta_keys_reach_the_running_trainer(app_xor_config: RunConfig) -> 
         )
         await pilot.press("minus", "minus")
         assert trainer.eta == pytest.approx(0.2)
-        assert app.trainer is trainer  # no reset: the same run goes on
 
-
-async def test_eta_typed_in_the_form_applies_without_reset(app_xor_config: RunConfig) -> None:
-    """A new η entered in the form reaches the running trainer; the run is not reset."""
-    app = BackpropApp(config=app_xor_config)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await wait_until(pilot, lambda: app.trainer is not None, "the network")
-        await pilot.press("space")
-        await wait_until(pilot, lambda: shown_step(app) > 0, "the run to start")
-        trainer = app.trainer
-        eta = app.main.form.query_one("#field-eta", Input)
         eta.focus()
         eta.value = "0.05"
-        await pilot.press("enter")
-        assert app.trainer is trainer and trainer is not None
-        assert trainer.eta == pytest.approx(0.05)
-        await pilot.press("escape")
+        await pilot.press("enter", "escape")
+        assert trainer.eta == pytest.approx(0.05) and app.config.eta == pytest.approx(0.05)
+        assert app.trainer is trainer  # the same run goes on
         steps = shown_step(app)
         await wait_until(pilot, lambda: shown_step(app) > steps, "training to go on")
 
@@ -210,13 +221,14 @@ async def test_an_invalid_architecture_shows_why_and_does_not_start(
         ]:
             sizes.focus()
             sizes.value = text
-            await pilot.press("enter", "escape")
+            await pilot.press("enter")
             assert error.display and reason in str(error.render()), text
             assert "sizes" in app.main.form.errors
-            await pilot.press("space")
-            assert app.trainer is trainer and trainer is not None
-            assert trainer.state == "idle" and trainer.step_count == 0
-            assert any("Fix the form" in text for text in notifications(app))
+        await pilot.press("escape", "space")
+        await pilot.pause(0.2)
+        assert app.trainer is trainer and trainer is not None
+        assert trainer.state == "idle" and trainer.step_count == 0
+        assert any("Fix the form" in text for text in notifications(app))
         # fixing it lets training start
         sizes.focus()
         sizes.value = "2-4-1"
@@ -227,36 +239,33 @@ async def test_an_invalid_architecture_shows_why_and_does_not_start(
         assert app.config.sizes == [2, 4, 1]
 
 
-async def test_changing_a_field_other_than_eta_resets(app_xor_config: RunConfig) -> None:
-    """A new hidden activation builds a new network (idle), as a user expects."""
+async def test_other_changes_reset_and_sizes_follow_the_dataset(
+    app_xor_config: RunConfig,
+) -> None:
+    """A new σ builds a new, idle network; blobs (3 classes) makes the layers 2-5-3-3."""
     app = BackpropApp(config=app_xor_config)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_until(pilot, lambda: app.trainer is not None, "the network")
+        form = app.main.form
         await pilot.press("space")
         await wait_until(pilot, lambda: shown_step(app) > 0, "the run to start")
         old = app.trainer
-        app.main.form.query_one("#field-activation", Select).value = "relu"
+        form.query_one("#field-activation", Select).value = "relu"
         await wait_until(pilot, lambda: app.trainer is not old, "a new network")
         assert app.config.activation == "relu"
         assert shown_step(app) == 0 and "idle" in app.main.status.text
         await wait_until(pilot, lambda: not trainer_threads(), "the old run to stop")
 
-
-async def test_a_new_dataset_sets_the_input_and_output_sizes(app_xor_config: RunConfig) -> None:
-    """Choosing blobs (3 classes) makes the layers 2-5-3-3 and the hint says why."""
-    app = BackpropApp(config=app_xor_config)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await wait_until(pilot, lambda: app.trainer is not None, "the network")
-        app.main.form.query_one("#field-dataset", Select).value = "blobs"
+        form.query_one("#field-dataset", Select).value = "blobs"
         await wait_until(pilot, lambda: app.config.dataset == "blobs", "the new dataset")
         assert app.config.sizes == [2, 5, 3, 3]
-        assert app.main.form.query_one("#field-sizes", Input).value == "2-5-3-3"
-        hint = str(app.main.form.query_one("#sizes-hint").render())
+        assert form.query_one("#field-sizes", Input).value == "2-5-3-3"
+        hint = str(form.query_one("#sizes-hint").render())
         assert "output 3" in hint and "blobs" in hint
 
 
 async def test_switching_presets_resets(app_xor_config: RunConfig) -> None:
-    """Picking a preset mid-run stops the run and shows the preset's new network."""
+    """A preset picked mid-run (form or command palette) stops the run; its network shows."""
     app = BackpropApp(config=app_xor_config)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_until(pilot, lambda: app.trainer is not None, "the network")
@@ -270,14 +279,7 @@ async def test_switching_presets_resets(app_xor_config: RunConfig) -> None:
         assert app.main.form.query_one("#field-dataset", Select).value == "circles"
         await wait_until(pilot, lambda: not trainer_threads(), "the old run to stop")
 
-
-async def test_the_command_palette_offers_presets(app_xor_config: RunConfig) -> None:
-    """ctrl+p, type a preset's name, Enter: the preset opens."""
-    app = BackpropApp(config=app_xor_config)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await wait_until(pilot, lambda: app.trainer is not None, "the network")
-        await pilot.press("ctrl+p")
-        await pilot.press(*"preset: moons")
+        await pilot.press("ctrl+p", *"preset: moons")
         await wait_until(pilot, lambda: _palette_has(app, "moons"), "the preset in the palette")
         await pilot.press("enter")
         await wait_until(pilot, lambda: app.preset_name == "moons", "the preset to open")
@@ -295,19 +297,6 @@ def _palette_has(app: BackpropApp, name: str) -> bool:
 # -- reset, heatmap, help, layout ---------------------------------------------------------
 
 
-async def test_r_resets_the_weights(app_xor_config: RunConfig) -> None:
-    """`r` mid-run: a new network with the same settings, waiting for space."""
-    app = BackpropApp(config=app_xor_config)
-    async with app.run_test() as pilot:
-        await wait_until(pilot, lambda: app.trainer is not None, "the network")
-        await pilot.press("space")
-        await wait_until(pilot, lambda: shown_step(app) > 0, "the run to start")
-        old = app.trainer
-        await pilot.press("r")
-        assert app.trainer is not old and app.config == app_xor_config
-        assert shown_step(app) == 0 and "idle" in app.main.status.text
-
-
 async def test_the_heatmap_has_the_selected_layers_dimensions(app_xor_config: RunConfig) -> None:
     """δ^l is neurons × samples of the latest mini-batch; `]` moves to the next layer."""
     app = BackpropApp(config=app_xor_config)
@@ -323,52 +312,6 @@ async def test_the_heatmap_has_the_selected_layers_dimensions(app_xor_config: Ru
         assert heatmap.matrix_shape == (1, 10)
         await pilot.press("left_square_bracket")
         assert heatmap.layer == 1
-
-
-async def test_help_opens_and_closes(app_xor_config: RunConfig) -> None:
-    """`?` shows the help with BP1–BP4; escape closes it."""
-    app = BackpropApp(config=app_xor_config)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press("question_mark")
-        assert isinstance(app.screen, HelpScreen)
-        from tui_backprop.app.screens.help import HELP
-
-        assert all(f"BP{i}" in HELP for i in range(1, 5))
-        await pilot.press("escape")
-        assert not isinstance(app.screen, HelpScreen)
-
-
-async def test_narrow_terminal_reaches_every_view(app_xor_config: RunConfig) -> None:
-    """At 80×24 `v` walks through all panels, each panel alone, and the form."""
-    app = BackpropApp(config=app_xor_config)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await wait_until(pilot, lambda: app.trainer is not None, "the network")
-        main = app.main
-        assert main.is_narrow and main.view == "all"
-        panels = ["#loss", "#gradients", "#deltas", "#output-map"]
-        assert all(main.query_one(p).region.area > 0 for p in panels)
-        assert main.query_one("#form").region.area == 0
-        for view in ("loss", "gradients", "deltas", "output-map"):
-            await pilot.press("v")
-            assert main.view == view
-            shown = main.query_one(f"#{view}").region
-            assert shown.width >= 70 and shown.height >= 18
-        await pilot.press("v")
-        assert main.view == "form" and main.query_one("#form").region.height >= 18
-        await pilot.press("v")
-        assert main.view == "all"
-
-
-async def test_wide_terminal_shows_everything(app_xor_config: RunConfig) -> None:
-    """At 160×50 the form and all four panels are on screen at once."""
-    app = BackpropApp(config=app_xor_config)
-    async with app.run_test(size=(160, 50)) as pilot:
-        await wait_until(pilot, lambda: app.trainer is not None, "the network")
-        main = app.main
-        assert not main.is_narrow
-        for selector in ("#form", "#loss", "#gradients", "#deltas", "#output-map"):
-            region = main.query_one(selector).region
-            assert region.width >= 36 and region.height >= 20, selector
 
 
 # -- threads, failures --------------------------------------------------------------------
@@ -460,3 +403,29 @@ def test_sizes_follow_the_dataset(app_xor_config: RunConfig) -> None:
     config = app_xor_config.replace(dataset="blobs", dataset_options={})
     fitted = fit_sizes(config, load_dataset("blobs"))
     assert fitted.sizes == [2, 5, 3, 3]
+
+
+# -- slow datasets load in the background -------------------------------------------------
+
+
+async def test_a_csv_dataset_loads_in_the_background(tmp_path, app_xor_config: RunConfig) -> None:
+    """A CSV (like MNIST, maybe slow) loads off the UI thread; a bad path is shown at the form."""
+    rows = [f"{x / 10:.1f},{(x % 7) / 7:.3f},{x % 2}" for x in range(100)]
+    good = tmp_path / "points.csv"
+    good.write_text("a,b,label\n" + "\n".join(rows) + "\n")
+    config = app_xor_config.replace(dataset="csv", dataset_options={"path": str(good)})
+    app = BackpropApp(config=config)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(pilot, lambda: app.trainer is not None, "the CSV network")
+        assert app.config.sizes == [2, 5, 3, 1]
+
+    missing = app_xor_config.replace(
+        dataset="csv", dataset_options={"path": str(tmp_path / "missing.csv")}
+    )
+    app = BackpropApp(config=missing)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await wait_until(pilot, lambda: "dataset" in app.main.form.errors, "the load error")
+        assert "missing.csv" in app.main.form.errors["dataset"]
+        assert app.trainer is None and "error" in app.main.status.text
+        await pilot.press("space")
+        assert app.trainer is None

@@ -81,7 +81,7 @@ class BackpropApp(App[None]):
         Binding("right_square_bracket", "layer(1)", "δ layer", key_display="]", group=LAYER_KEYS),
         Binding("v", "next_view", "View"),
         Binding("e", "edit", "Edit", show=False),
-        Binding("escape", "leave_field", "Leave field", show=False),
+        Binding("escape", "leave_field", "Leave field"),
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("q", "quit", "Quit"),
     ]
@@ -95,6 +95,7 @@ class BackpropApp(App[None]):
         self.run_id = 0
         self.latest: Snapshot | None = None
         self._worker: Worker[None] | None = None
+        self._pending: RunConfig | None = None  # the configuration whose data is loading
 
     def get_default_screen(self) -> MainScreen:
         """The main screen, built for the starting configuration."""
@@ -114,8 +115,13 @@ class BackpropApp(App[None]):
 
         The old run keeps going until the new network exists, so a bad value loses nothing.
         """
+        self._pending = None  # a newer request supersedes a dataset still loading
         if self.datasets.is_slow(config):
-            self.notify(f"Loading {config.dataset}… (the first time may download it)")
+            download = " (the first use downloads it)" if config.dataset == "mnist" else ""
+            self.notify(f"Loading {config.dataset}…{download}")
+            self._pending = config
+            if self.trainer is None:
+                self.main.status.set_state("loading", f"loading {config.dataset}…")
             self._load_dataset(config, preset)
             return True
         try:
@@ -146,6 +152,8 @@ class BackpropApp(App[None]):
         """Put a build error at the form field it concerns, and say it."""
         field = "sizes" if isinstance(error, ConfigError) and "sizes" in str(error) else "dataset"
         self.main.form.set_error(field, str(error))
+        if self.trainer is None:
+            self.main.status.set_state("error", "fix the form to build a network")
         self.notify(str(error), title="Cannot build the network", severity="error", timeout=8)
 
     @work(thread=True, exclusive=True, group="dataset", exit_on_error=False)
@@ -159,8 +167,11 @@ class BackpropApp(App[None]):
         self.post_message(DatasetLoaded(config, preset, ""))
 
     def on_dataset_loaded(self, message: DatasetLoaded) -> None:
-        """Build the network once its dataset is in memory."""
+        """Build the network once its dataset is in memory, unless the user moved on."""
+        if message.config is not self._pending:
+            return
         if message.error:
+            self._pending = None
             self._show_build_error(DatasetError(message.error))
         else:
             self.prepare(message.config, message.preset)
@@ -358,9 +369,11 @@ class BackpropApp(App[None]):
         self.exit()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Offer the view key only where there are views (a narrow terminal)."""
+        """Offer the view key only on a narrow terminal, escape only inside the form."""
         if action == "next_view" and isinstance(self.screen, MainScreen):
             return self.screen.is_narrow
+        if action == "leave_field":
+            return self.focused is not None and self.main.form in self.focused.ancestors
         return True
 
     def on_resize(self) -> None:

@@ -235,7 +235,9 @@ class ExperimentForm(VerticalScroll, can_focus=False):
             n_in, n_out = self.shape
             hint.update(f"input {n_in}, output {n_out}: set by {self.config.dataset}")
         description = preset_description(self.preset) if self.preset else ""
-        self.query_one("#preset-description", Static).update(description)
+        shown = self.query_one("#preset-description", Static)
+        shown.update(description)
+        shown.display = bool(description)
 
     # -- messages up ---------------------------------------------------------------------
 

@@ -5,21 +5,22 @@ from __future__ import annotations
 import math
 
 from rich.text import Text
-from textual.widgets import Static
+from textual.widget import Widget
 
 from tui_backprop.training import Snapshot
 
-#: a glyph per state, so the state reads at a glance even without colour
+#: a glyph per state, so the state reads at a glance even without colour; all one cell
+#: wide in every terminal (no emoji-presentation symbols such as ⏸ or ✔)
 GLYPHS = {
     "idle": "■",
     "loading": "…",
     "running": "▶",
-    "paused": "⏸",
-    "finished": "✔",
+    "paused": "‖",
+    "finished": "✓",
     "stopped": "■",
-    "diverged": "✖",
-    "failed": "✖",
-    "error": "✖",
+    "diverged": "✗",
+    "failed": "✗",
+    "error": "✗",
 }
 STATES = tuple(GLYPHS)
 
@@ -39,12 +40,16 @@ def cost_text(value: float | None) -> str:
     return f"{value:.4g}"
 
 
-class StatusBar(Static):
-    """One line: state, epoch, step, samples/s, η, the last cost and accuracy."""
+class StatusBar(Widget):
+    """One line: state, epoch, step, samples/s, η, the last cost and accuracy.
+
+    A plain widget that renders its line: redrawing it never asks for a new layout,
+    which a Static's update would, up to 15 times a second.
+    """
 
     def __init__(self, **kwargs: object) -> None:
         """An idle status bar."""
-        super().__init__("", **kwargs)
+        super().__init__(**kwargs)
         self.state = "idle"
         self.note = "press space to start"
         self.snapshot: Snapshot | None = None
@@ -60,6 +65,7 @@ class StatusBar(Static):
         self.state = snapshot.state
         self.eta = snapshot.eta
         self.note = {
+            "idle": "space starts · n steps · ? help",
             "paused": "space resumes · n steps",
             "finished": "space starts again",
             "diverged": "space starts again · try a smaller η",
@@ -87,7 +93,7 @@ class StatusBar(Static):
         return self._line().plain
 
     def _parts(self, short: bool) -> list[tuple[str, str]]:
-        """The pieces of the line with their styles; ``short`` for a narrow bar."""
+        """The pieces of the line with their styles; ``short`` (a narrow bar) drops the hint."""
         s = self.snapshot
         parts: list[tuple[str, str]] = [(f"{GLYPHS.get(self.state, '?')} {self.state}", "bold")]
         if s is not None:
@@ -103,7 +109,7 @@ class StatusBar(Static):
         if s is not None and s.state == "running":
             unit = "/s" if short else " samples/s"
             parts.append((f"{compact_number(s.samples_per_second)}{unit}", "dim"))
-        if self.note:
+        if self.note and not short:
             parts.append((self.note, "dim"))
         return parts
 
@@ -119,12 +125,12 @@ class StatusBar(Static):
             line.append(chunk, style)
         return line
 
-    def on_resize(self) -> None:
-        """The line's length depends on the width."""
-        self._render_line()
+    def render(self) -> Text:
+        """The line for the current width."""
+        return self._line()
 
     def _render_line(self) -> None:
         """Redraw, with a CSS class per state for its colour."""
         for state in STATES:
             self.set_class(state == self.state, f"-{state}")
-        self.update(self._line())
+        self.refresh()

@@ -1,0 +1,67 @@
+"""Screenshots of a fixed state, compared with the accepted SVGs in __snapshots__/.
+
+The state is deterministic: a seeded spiral network stepped a fixed number of times in
+the test's own thread (no worker), shown as paused so that no speed (samples/s) appears,
+and no cursor blinks. Update with `pytest tests/app/test_snapshots.py --snapshot-update`
+and look at the SVGs before committing them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from tui_backprop.app import BackpropApp
+from tui_backprop.training import RunConfig
+
+#: 40 epochs of the 24-step spiral: the boundary has begun to curl around the arms
+STEPS = 24 * 40
+
+
+async def show_fixed_state(pilot: Pilot) -> None:
+    """Train the app's network for STEPS steps here, then show it paused."""
+    app = pilot.app
+    assert isinstance(app, BackpropApp)
+    while app.trainer is None:
+        await pilot.pause(0.01)
+    trainer = app.trainer
+    trainer.listener = None  # nothing reaches the screen but the final snapshot
+    for _ in range(STEPS):
+        trainer.step()
+    snapshot = dataclasses.replace(trainer.snapshot(), state="paused", samples_per_second=0.0)
+    app.latest = snapshot
+    app.main.show(snapshot)
+    for field in app.query(Input):
+        field.cursor_blink = False
+    await pilot.pause()
+
+
+def test_panels_at_80x24(snap_compare, app_spiral_config: RunConfig) -> None:
+    """80×24: the view tabs and all four panels stacked two by two."""
+    app = BackpropApp(preset="spiral-demo", config=app_spiral_config)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=show_fixed_state)
+
+
+def test_form_with_an_error_at_80x24(snap_compare, app_spiral_config: RunConfig) -> None:
+    """80×24, Setup view: an invalid η is explained under its field."""
+
+    async def edit(pilot: Pilot) -> None:
+        """Show the fixed state, then type a bad η in the form."""
+        await show_fixed_state(pilot)
+        app = pilot.app
+        assert isinstance(app, BackpropApp)
+        app.main.set_view("form")
+        eta = app.main.form.query_one("#field-eta", Input)
+        eta.value = "-1"
+        await pilot.pause()
+
+    app = BackpropApp(preset="spiral-demo", config=app_spiral_config)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=edit)
+
+
+def test_everything_at_120x40(snap_compare, app_spiral_config: RunConfig) -> None:
+    """120×40: the form beside the four panels."""
+    app = BackpropApp(preset="spiral-demo", config=app_spiral_config)
+    assert snap_compare(app, terminal_size=(120, 40), run_before=show_fixed_state)
