@@ -72,6 +72,11 @@ def class_color(label: int) -> RGB:
     return CLASS_COLORS[int(label) % len(CLASS_COLORS)]
 
 
+def rgb(color: RGB) -> str:
+    """A Rich colour string for an RGB triple."""
+    return "rgb({},{},{})".format(*color)
+
+
 def mix(a: RGB, b: RGB, t: float) -> RGB:
     """The colour a fraction ``t`` of the way from ``a`` to ``b``."""
     return tuple(round(x + (y - x) * t) for x, y in zip(a, b))  # type: ignore[return-value]

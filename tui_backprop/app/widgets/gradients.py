@@ -23,6 +23,7 @@ from tui_backprop.app.widgets.colors import (
     bin_mean_xy,
     fit_text,
     layer_color,
+    rgb,
     round_axes,
     sparkline,
     title_width,
@@ -242,8 +243,3 @@ class GradientPanel(Widget):
             line.append(f"{spark:<{width - len(name) - len(value) - 1}} {value}")
             lines.append(line)
         return Group(*lines)
-
-
-def rgb(color: tuple[int, int, int]) -> str:
-    """A Rich colour string for an RGB triple."""
-    return "rgb({},{},{})".format(*color)

@@ -62,7 +62,7 @@ class LossPanel(Widget):
         self.add_class("-empty")
 
     def compose(self) -> ComposeResult:
-        """The placeholder, the two plots side by side, and the compact summary."""
+        """The placeholder, the two plots (side by side or stacked), and the compact summary."""
         yield self._placeholder
         with Horizontal(classes="panel-body"):
             yield self._cost_plot

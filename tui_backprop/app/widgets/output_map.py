@@ -33,6 +33,7 @@ from tui_backprop.app.widgets.colors import (
     merge_cells,
     mix,
     number,
+    rgb,
     round_axes,
     sequential_palette,
     title_width,
@@ -234,11 +235,6 @@ class PlaneView(Widget):
         segments = merge_cells(cells)
         margin = max((width - used) // 2, 0)  # lines too long are cropped by Textual
         return [Segment(" " * margin), *segments]
-
-
-def rgb(color: tuple[int, int, int]) -> str:
-    """A Rich colour string for an RGB triple."""
-    return "rgb({},{},{})".format(*color)
 
 
 class OutputMapPanel(Widget):
