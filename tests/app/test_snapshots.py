@@ -16,8 +16,8 @@ from textual.widgets import Input
 from tui_backprop.app import BackpropApp
 from tui_backprop.training import RunConfig
 
-#: 40 epochs of the 24-step spiral: the boundary has begun to curl around the arms
-STEPS = 24 * 40
+#: 25 epochs of the 24-step spiral: the boundary has begun to curl around the arms
+STEPS = 24 * 25
 
 
 async def show_fixed_state(pilot: Pilot) -> None:
