@@ -18,17 +18,10 @@ from tui_backprop.app.commands import PresetCommands
 from tui_backprop.app.messages import DatasetLoaded, SnapshotReady
 from tui_backprop.app.screens.help import HelpScreen
 from tui_backprop.app.screens.main import MainScreen
-from tui_backprop.app.session import DatasetCache, ThrottledListener, fit_sizes
+from tui_backprop.app.session import DatasetCache, ThrottledListener, fit_sizes, initial_config
 from tui_backprop.app.widgets import ExperimentForm
 from tui_backprop.data import DatasetError
-from tui_backprop.training import (
-    DEFAULT_PRESET,
-    ConfigError,
-    RunConfig,
-    Snapshot,
-    Trainer,
-    load_preset,
-)
+from tui_backprop.training import ConfigError, RunConfig, Snapshot, Trainer, load_preset
 from tui_backprop.training.snapshot import TERMINAL_STATES
 
 #: the name the training thread carries while it trains (tests look for it)
@@ -41,29 +34,6 @@ LAYER_KEYS = Binding.Group("δ layer")
 ETA_LIMITS = (1e-6, 1e3)
 
 
-def initial_config(
-    preset: str | None, config: RunConfig | None
-) -> tuple[str | None, RunConfig, str]:
-    """The starting preset name and configuration, and a problem to report ('' if none)."""
-    if config is not None:
-        return preset, config, ""
-    name = preset or DEFAULT_PRESET
-    try:
-        return name, load_preset(name), ""
-    except ConfigError as error:
-        problem = str(error)
-    if name != DEFAULT_PRESET:
-        try:
-            return (
-                DEFAULT_PRESET,
-                load_preset(DEFAULT_PRESET),
-                f"{problem}; opened {DEFAULT_PRESET}",
-            )
-        except ConfigError as error:
-            problem = f"{problem}; and {error}"
-    return None, RunConfig(), f"{problem}; opened the built-in defaults"
-
-
 class BackpropApp(App[None]):
     """Watch backpropagation train a NumPy network, live."""
 
@@ -74,8 +44,8 @@ class BackpropApp(App[None]):
         Binding("space", "toggle_run", "Start/Pause"),
         Binding("n", "step", "Step"),
         Binding("r", "reset", "Reset"),
-        Binding("plus", "scale_eta(1.5)", "η×1.5", key_display="+", group=ETA_KEYS),
-        Binding("minus", "scale_eta(0.6666666666666666)", "η÷1.5", key_display="-", group=ETA_KEYS),
+        Binding("plus", f"scale_eta({ETA_FACTOR})", "η×", key_display="+", group=ETA_KEYS),
+        Binding("minus", f"scale_eta({1 / ETA_FACTOR})", "η÷", key_display="-", group=ETA_KEYS),
         Binding("l", "log_scale", "Log"),
         Binding("left_square_bracket", "layer(-1)", "δ layer", key_display="[", group=LAYER_KEYS),
         Binding("right_square_bracket", "layer(1)", "δ layer", key_display="]", group=LAYER_KEYS),
@@ -268,11 +238,12 @@ class BackpropApp(App[None]):
         """True when the form is valid and a network exists; otherwise say why not."""
         errors = self.main.form.errors
         if errors:
-            field, reason = next(iter(errors.items()))
+            reason = next(iter(errors.values()))
             self.notify(f"Fix the form first: {reason}", title="Not started", severity="warning")
             return False
         if self.trainer is None:
-            self.notify("No network yet: check the form.", severity="warning")
+            why = "the dataset is still loading" if self._pending else "check the form"
+            self.notify(f"No network yet: {why}.", severity="warning")
             return False
         return True
 

@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable
 
 from tui_backprop.data import Dataset, load_dataset
-from tui_backprop.training import RunConfig, Snapshot
+from tui_backprop.training import DEFAULT_PRESET, ConfigError, RunConfig, Snapshot, load_preset
 from tui_backprop.training.snapshot import RUNNING
 
 #: at most this many running snapshots per second reach the screen
@@ -85,3 +85,26 @@ class ThrottledListener:
             return
         self._last = now
         self._forward(snapshot)
+
+
+def initial_config(
+    preset: str | None, config: RunConfig | None
+) -> tuple[str | None, RunConfig, str]:
+    """The starting preset name and configuration, and a problem to report ('' if none)."""
+    if config is not None:
+        return preset, config, ""
+    name = preset or DEFAULT_PRESET
+    try:
+        return name, load_preset(name), ""
+    except ConfigError as error:
+        problem = str(error)
+    if name != DEFAULT_PRESET:
+        try:
+            return (
+                DEFAULT_PRESET,
+                load_preset(DEFAULT_PRESET),
+                f"{problem}; opened {DEFAULT_PRESET}",
+            )
+        except ConfigError as error:
+            problem = f"{problem}; and {error}"
+    return None, RunConfig(), f"{problem}; opened the built-in defaults"
