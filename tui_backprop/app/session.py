@@ -1,5 +1,6 @@
-"""The app's training session helpers: datasets kept between runs, sizes that follow the
-data, and a listener that bounds how often snapshots reach the screen. No Textual here.
+"""The app's session helpers: the start-up preset, datasets kept between runs, layer sizes
+that follow the data, and a listener that bounds how often snapshots reach the screen.
+No Textual here.
 """
 
 from __future__ import annotations
