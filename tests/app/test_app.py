@@ -305,13 +305,13 @@ async def test_the_heatmap_has_the_selected_layers_dimensions(app_xor_config: Ru
         await pilot.press("n")
         await wait_until(pilot, lambda: shown_step(app) == 1, "one step")
         heatmap = app.main.heatmap
-        assert heatmap.layer == 0 and heatmap.matrix_shape == (5, 10)
+        assert heatmap.layer_index == 0 and heatmap.matrix_shape == (5, 10)
         await pilot.press("right_square_bracket")
         assert heatmap.matrix_shape == (3, 10)
         await pilot.press("right_square_bracket")
         assert heatmap.matrix_shape == (1, 10)
         await pilot.press("left_square_bracket")
-        assert heatmap.layer == 1
+        assert heatmap.layer_index == 1
 
 
 # -- threads, failures --------------------------------------------------------------------

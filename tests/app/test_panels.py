@@ -291,16 +291,16 @@ async def test_heatmap_shows_each_layer_as_neurons_by_samples() -> None:
         layers = len(snapshot.delta)
         for layer in range(layers):
             samples, neurons = snapshot.delta[layer].shape
-            assert panel.layer == layer
+            assert panel.layer_index == layer
             assert panel.matrix_shape == (neurons, samples)
             title = f"layer {layer + 1} of {layers}"
             assert title in screen_text(app)
             assert f"({neurons} neurons × {samples} samples)" in screen_text(app)
             panel.next_layer()
             await pilot.pause()
-        assert panel.layer == 0  # wrapped around
+        assert panel.layer_index == 0  # wrapped around
         panel.previous_layer()
-        assert panel.layer == layers - 1
+        assert panel.layer_index == layers - 1
         assert panel.matrix_shape == (3, snapshot.delta[-1].shape[0])
 
 
@@ -333,7 +333,7 @@ async def test_heatmap_click_shows_the_next_layer() -> None:
         panel.show(last_snapshot("xor"))
         await pilot.pause()
         await pilot.click(DeltaHeatmap)
-        assert panel.layer == 1
+        assert panel.layer_index == 1
         assert panel.matrix_shape == (1, last_snapshot("xor").delta[1].shape[0])
 
 

@@ -149,7 +149,8 @@ def _parse_text(name: str, text: str) -> Any:
     kind = FIELDS[name].type
     text = text.strip()
     if name == "sizes":
-        parts = [p for p in re.split(r"[\s,\-x×]+", text.strip("[]")) if p]
+        # one separator between sizes: "2-8-x-3" is a typo to report, not [2, 8, 3]
+        parts = re.split(r"\s*[,\-x×]\s*|\s+", text.strip().strip("[]").strip())
         try:
             return [int(p) for p in parts]
         except ValueError:

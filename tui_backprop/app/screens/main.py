@@ -70,8 +70,7 @@ class MainScreen(Screen[None]):
         with Horizontal(id="main", classes="-view-all"):
             yield self.form
             with Container(id="panels"):
-                # one cell per panel: the grid arranges cells, whatever a panel's own
-                # attributes (DeltaHeatmap.layer shadows Widget.layer, the CSS layer)
+                # one cell per panel, so the grid arranges plain containers
                 for panel in (self.loss, self.gradients, self.heatmap, self.output_map):
                     with Container(id=f"cell-{panel.id}", classes="cell"):
                         yield panel

@@ -64,7 +64,9 @@ class DeltaHeatmap(Widget):
     """δ^l of the latest mini-batch for one layer, blue < 0 < red on a symmetric scale."""
 
     can_focus = False
-    layer: reactive[int] = reactive(0)
+    layer_index: reactive[int] = reactive(0)
+    """The engine index of the layer shown (0 = first hidden); not ``layer``, which is
+    Textual's CSS layer."""
 
     def __init__(
         self, *, name: str | None = None, id: str | None = None, classes: str | None = None
@@ -80,7 +82,7 @@ class DeltaHeatmap(Widget):
     def show(self, snapshot: Snapshot) -> None:
         """Draw δ of the current layer from a new snapshot (paced while the run runs)."""
         self._snapshot = snapshot
-        self.layer = self.validate_layer(self.layer)
+        self.layer_index = self.validate_layer_index(self.layer_index)
         self._pacer.request(urgent=snapshot.state != RUNNING)
 
     def clear(self) -> None:
@@ -90,28 +92,32 @@ class DeltaHeatmap(Widget):
 
     def next_layer(self) -> None:
         """Show the next layer, wrapping from the output layer to the first hidden one."""
-        self.layer = (self.layer + 1) % self._layer_count() if self._layer_count() else 0
+        self.layer_index = (
+            (self.layer_index + 1) % self._layer_count() if self._layer_count() else 0
+        )
 
     def previous_layer(self) -> None:
         """Show the previous layer, wrapping from the first hidden layer to the output."""
-        self.layer = (self.layer - 1) % self._layer_count() if self._layer_count() else 0
+        self.layer_index = (
+            (self.layer_index - 1) % self._layer_count() if self._layer_count() else 0
+        )
 
     @property
     def matrix_shape(self) -> tuple[int, int] | None:
         """(neurons, samples) of the matrix shown now, or None before any snapshot."""
         if self._snapshot is None:
             return None
-        samples, neurons = self._snapshot.delta[self.layer].shape
+        samples, neurons = self._snapshot.delta[self.layer_index].shape
         return neurons, samples
 
     # -- reactive plumbing -------------------------------------------------------------
 
-    def validate_layer(self, layer: int) -> int:
+    def validate_layer_index(self, layer: int) -> int:
         """Keep the layer index within the network's layers."""
         count = self._layer_count()
         return min(max(layer, 0), count - 1) if count else 0
 
-    def watch_layer(self) -> None:
+    def watch_layer_index(self) -> None:
         """Redraw when the layer changes."""
         self._pacer.request(urgent=True)
 
@@ -140,7 +146,7 @@ class DeltaHeatmap(Widget):
         width, height = self.size.width, self.size.height
         if self._snapshot is None:
             return note_in_middle(PLACEHOLDER, width, height)
-        delta = self._snapshot.delta[self.layer].T  # neurons as rows, samples as columns
+        delta = self._snapshot.delta[self.layer_index].T  # neurons as rows, samples as columns
         title = Text(centred(self._title(width), width), style=TITLE_STYLE, no_wrap=True)
         if delta.shape[1] == 0:
             notes = ["δ appears after the first mini-batch", "δ appears after a step"]
@@ -169,8 +175,8 @@ class DeltaHeatmap(Widget):
         """The title, δ^l  layer k of N  (n neurons × m samples), shortened to fit."""
         assert self._snapshot is not None
         count = len(self._snapshot.delta)
-        k = self.layer + 1
-        samples, neurons = self._snapshot.delta[self.layer].shape
+        k = self.layer_index + 1
+        samples, neurons = self._snapshot.delta[self.layer_index].shape
         role = "output" if k == count else "hidden"
         return fit_text(
             [
