@@ -185,7 +185,12 @@ class LossPanel(Widget):
             short = (
                 f"acc {percent(snapshot.train_accuracy, 0)}/{percent(snapshot.test_accuracy, 0)}"
             )
-            candidates[:0] = [f"{candidates[0]} · {accuracy}", f"{candidates[1]} · {short}"]
+            test_only = f"test {test} · acc {percent(snapshot.test_accuracy)}"
+            candidates[:0] = [
+                f"{candidates[0]} · {accuracy}",
+                f"{candidates[1]} · {short}",
+                test_only,
+            ]
         return fit_text(candidates, width)
 
     def _draw_accuracy(self, snapshot: Snapshot) -> int:
