@@ -86,3 +86,64 @@ def gemm_flops(dtype: str, n: int = 1536, repeats: int = 3) -> float:
         np.matmul(a, b, out=c)
         best = min(best, time.perf_counter() - started)
     return 2 * n**3 / best
+
+
+def _cpu_ticks() -> tuple[int, int]:
+    """(busy, total) jiffies of the whole machine from /proc/stat."""
+    with open("/proc/stat", encoding="utf-8") as f:
+        fields = [int(x) for x in f.readline().split()[1:]]
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)
+    return sum(fields) - idle, sum(fields)
+
+
+def _own_ticks() -> int:
+    """Jiffies of CPU time used by this process (all its threads) so far."""
+    with open("/proc/self/stat", encoding="utf-8") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])
+
+
+class LoadMeter:
+    """Measures how many cores other processes kept busy between ``start`` and ``stop``."""
+
+    def start(self) -> None:
+        """Take the first reading of the machine's and this process's CPU time."""
+        try:
+            self._machine = _cpu_ticks()
+            self._own = _own_ticks()
+        except (OSError, ValueError, IndexError):
+            self._machine = None
+
+    def stop(self) -> float | None:
+        """Cores busy with other work since ``start`` (None where /proc is unreadable)."""
+        if self._machine is None:
+            return None
+        busy1, total1 = _cpu_ticks()
+        own1 = _own_ticks()
+        busy0, total0 = self._machine
+        if total1 == total0:
+            return 0.0
+        cores = os.cpu_count() or 1
+        return max(0.0, cores * ((busy1 - busy0) - (own1 - self._own)) / (total1 - total0))
+
+
+def background_load(seconds: float = 0.3) -> float | None:
+    """Cores kept busy by other processes over a short idle window."""
+    meter = LoadMeter()
+    meter.start()
+    time.sleep(seconds)
+    return meter.stop()
+
+
+def wait_for_quiet(limit: float = 0.25, patience: float = 20.0) -> float | None:
+    """Wait up to ``patience`` s for other processes to use under ``limit`` cores; return it.
+
+    On a shared machine another process's work halves what two BLAS threads can do, and
+    a thread descheduled in the middle of a product stalls its partner; waiting for a
+    quiet moment keeps such rounds out of the medians (the report shows the load seen).
+    """
+    deadline = time.perf_counter() + patience
+    load = background_load()
+    while load is not None and load > limit and time.perf_counter() < deadline:
+        load = background_load()
+    return load

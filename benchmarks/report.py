@@ -55,19 +55,18 @@ def throughput_table(report: ThroughputReport) -> str:
                 f"{result.us_per_step:,.1f}",
                 f"{report.percent_of_bound(result):.1f} %",
                 ratio,
+                f"{len(result.clean)}/{len(result.rates)}",
             )
         )
-    return table(
-        ("workload", "dtype", "contestant", "samples/s", "µs/step", "% of bound", "engine ×"),
-        rows,
-    )
+    headers = ("workload", "dtype", "contestant", "samples/s", "µs/step", "% of bound")
+    return table((*headers, "engine ×", "quiet trials"), rows)
 
 
 def bound_lines(report: ThroughputReport) -> list[str]:
     """The GEMM bound per dtype, and how % of bound is computed."""
     parts = ", ".join(f"{dtype} {report.bound(dtype) / 1e9:.1f} GFLOP/s" for dtype in report.bounds)
     return [
-        f"GEMM bound (1536² `np.matmul`, best of 3, median over rounds): {parts}.",
+        f"GEMM bound (1536² `np.matmul`, best over rounds): {parts}.",
         "% of bound = samples/s × 6·Σ n_in·n_out ÷ GEMM FLOP/s "
         f"({report.threads} threads for NumPy's BLAS and for PyTorch).",
     ]

@@ -18,12 +18,14 @@ from benchmarks.contestants import (
     make_contestants,
     parameters,
 )
-from benchmarks.machine import gemm_flops
+from benchmarks.machine import LoadMeter, gemm_flops, wait_for_quiet
 from benchmarks.workloads import WORKLOADS, Workload, make_data
 
 DTYPES = ("float64", "float32")
 #: mini-batches each contestant cycles through (distinct data, as in an epoch)
 BATCHES = 16
+#: a trial during which other processes kept more cores busy than this is "contended"
+QUIET = 0.3
 #: agreement with the engine after two steps from the same parameters
 TOLERANCE = {"float64": 1e-8, "float32": 2e-3}
 
@@ -37,11 +39,19 @@ class Result:
     contestant: str
     steps: int
     rates: list[float] = field(default_factory=list)
+    #: cores kept busy by other processes during each trial (None: unmeasured)
+    loads: list[float | None] = field(default_factory=list)
+
+    @property
+    def clean(self) -> list[float]:
+        """The rates of the trials that ran on a quiet machine."""
+        return [r for r, load in zip(self.rates, self.loads) if load is None or load <= QUIET]
 
     @property
     def rate(self) -> float:
-        """The median samples/s over the rounds."""
-        return statistics.median(self.rates)
+        """The median samples/s over the quiet trials, or over all when most were contended."""
+        clean = self.clean
+        return statistics.median(clean if 2 * len(clean) >= len(self.rates) else self.rates)
 
     @property
     def us_per_step(self) -> float:
@@ -59,8 +69,8 @@ class ThroughputReport:
     threads: int
 
     def bound(self, dtype: str) -> float:
-        """The median measured GEMM FLOP/s for ``dtype``."""
-        return statistics.median(self.bounds[dtype])
+        """The best measured GEMM FLOP/s for ``dtype`` (other load only ever lowers it)."""
+        return max(self.bounds[dtype])
 
     def get(self, key: str, dtype: str, contestant: str) -> Result | None:
         """One result, or None when that contestant did not run."""
@@ -96,12 +106,15 @@ def _verify(contestants: list[Contestant], dtype: str) -> None:
             )
 
 
-def _timed(c: Contestant, steps: int) -> float:
-    """Seconds for ``steps`` steps from the initial parameters."""
+def _timed(c: Contestant, steps: int) -> tuple[float, float | None]:
+    """Seconds for ``steps`` steps from the initial parameters, and the background load."""
     c.reset()
+    meter = LoadMeter()
+    meter.start()
     started = time.perf_counter()
     c.run(steps)
-    return time.perf_counter() - started
+    seconds = time.perf_counter() - started
+    return seconds, meter.stop()
 
 
 def measure(
@@ -110,9 +123,14 @@ def measure(
     rounds: int = 5,
     trial_seconds: float = 0.15,
     threads: int = 2,
+    patience: float = 5.0,
     log: Callable[[str], None] = print,
 ) -> ThroughputReport:
-    """Time every contestant on every workload and dtype, interleaved over ``rounds``."""
+    """Time every contestant on every workload and dtype, interleaved over ``rounds``.
+
+    Before each group of trials it waits up to ``patience`` seconds for the machine to
+    be quiet, and it records the background load of every trial (see ``Result.rate``).
+    """
     lineup: list[tuple[list[Contestant], dict[str, int]]] = []
     skipped: list[str] = []
     results: dict[tuple[str, str, str], Result] = {}
@@ -125,7 +143,7 @@ def measure(
             steps = {}
             for c in contestants:
                 _timed(c, 1)  # warm-up: buffers, first-call costs
-                per_step = _timed(c, 3) / 3
+                per_step = _timed(c, 3)[0] / 3
                 steps[c.name] = max(1, round(trial_seconds / per_step))
                 results[(key, dtype, c.name)] = Result(workload, dtype, c.name, steps[c.name])
             lineup.append((contestants, steps))
@@ -137,15 +155,17 @@ def measure(
         )
     bounds: dict[str, list[float]] = {dtype: [] for dtype in dtypes}
     for r in range(rounds):
+        wait_for_quiet(QUIET, patience)
         for dtype in dtypes:
             bounds[dtype].append(gemm_flops(dtype))
         for contestants, steps in lineup:
+            wait_for_quiet(QUIET, patience)
             order = contestants[r % len(contestants) :] + contestants[: r % len(contestants)]
             for c in order:
-                seconds = _timed(c, steps[c.name])
-                results[(c.workload.key, c.dtype, c.name)].rates.append(
-                    steps[c.name] * c.workload.m / seconds
-                )
+                seconds, load = _timed(c, steps[c.name])
+                result = results[(c.workload.key, c.dtype, c.name)]
+                result.rates.append(steps[c.name] * c.workload.m / seconds)
+                result.loads.append(load)
         log(f"  round {r + 1}/{rounds} done")
     return ThroughputReport(results, bounds, skipped, threads)
 

@@ -74,6 +74,14 @@ class _Workspace:
         # BP3 as a product: Σ_x δ_x/m = 1ᵀ(δ/m), a matrix-vector product (cheaper than a sum
         # over axis 0 for small batches)
         self.ones = np.ones(m, dtype)
+        self.inv_m = np.array(1.0 / m, dtype)  # a 0-d array: no conversion on every use
+        self.gradients = Gradients(
+            nabla_w=self.nabla_w,
+            nabla_b=self.nabla_b,
+            delta=self.delta,
+            zs=self.zs,
+            activations=[None, *self.activations],
+        )
 
 
 def _param_count(sizes: Sequence[int]) -> int:
@@ -267,8 +275,8 @@ class Network:
         gradient over the m samples, i.e. the seed's w − (η/m) Σ_x ∂C_x/∂w. ``n`` is the
         size of the whole training set for the L2 decay (network2.py); it defaults to m.
 
-        The returned arrays are buffers that the next ``sgd_step`` with the same m
-        overwrites: copy what you need to keep.
+        The returned ``Gradients`` and its arrays are buffers that the next ``sgd_step``
+        with the same m overwrites: copy what you need to keep.
         """
         X = self._as_input(X)
         Y = self._as_target(Y, len(X))
@@ -305,8 +313,7 @@ class Network:
             a = (self._output if l == last else hidden).fn(z, out=activations[l])
         # BP1: δ^L = ∇_a C ⊙ σ'(z^L)
         self._cost.delta(zs[last], a, Y, self._output, out=deltas[last])
-        inv_m = 1.0 / len(X)
-        ones = ws.ones
+        inv_m, ones = ws.inv_m, ws.ones
         for l in range(last, -1, -1):
             delta = deltas[l]
             scaled = np.multiply(delta, inv_m, out=ws.delta_scaled[l])
@@ -317,14 +324,10 @@ class Network:
             if l:
                 # BP2: δ^(l−1) = (δ^l w^l) ⊙ σ'(z^(l−1)), using the weights before any update
                 prev = dot(delta, weights[l], out=deltas[l - 1])
-                prev *= hidden.prime(zs[l - 1], activations[l - 1], out=ws.sigma_prime[l - 1])
-        return Gradients(
-            nabla_w=list(ws.nabla_w),
-            nabla_b=list(ws.nabla_b),
-            delta=list(deltas),
-            zs=list(zs),
-            activations=[X, *activations],
-        )
+                hidden.times_prime(prev, zs[l - 1], activations[l - 1], ws.sigma_prime[l - 1])
+        grads = ws.gradients
+        grads.activations[0] = X
+        return grads
 
     # -- input checks -------------------------------------------------------------------
 
