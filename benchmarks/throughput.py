@@ -24,6 +24,9 @@ from benchmarks.workloads import WORKLOADS, Workload, make_data
 DTYPES = ("float64", "float32")
 #: mini-batches each contestant cycles through (distinct data, as in an epoch)
 BATCHES = 16
+#: seconds of rest before each trial: BLAS and OpenMP worker threads spin for a while after
+#: a parallel call, and would otherwise take a core from the next contestant
+SETTLE = 0.2
 #: a trial during which other processes kept more cores busy than this is "contended"
 QUIET = 0.3
 #: agreement with the engine after two steps from the same parameters
@@ -108,6 +111,7 @@ def _verify(contestants: list[Contestant], dtype: str) -> None:
 
 def _timed(c: Contestant, steps: int) -> tuple[float, float | None]:
     """Seconds for ``steps`` steps from the initial parameters, and the background load."""
+    time.sleep(SETTLE)
     c.reset()
     meter = LoadMeter()
     meter.start()
