@@ -33,13 +33,14 @@ class Contestant:
 
     name = ""
 
-    def __init__(self, workload: Workload, dtype: str, X: np.ndarray, Y: np.ndarray) -> None:
-        """Keep the workload, build the network from the shared initial parameters."""
+    def __init__(
+        self, workload: Workload, dtype: str, X: np.ndarray, Y: np.ndarray, initial: Network
+    ) -> None:
+        """Keep the workload, the mini-batches and the shared initial parameters."""
         self.workload = workload
         self.dtype = dtype
-        self.initial = Network(**workload.network_arguments(dtype))
-        m = workload.m
-        self.batches = [(X[i : i + m], Y[i : i + m]) for i in range(0, len(X), m)]
+        self.initial = initial
+        self.batches = _batches(workload, X, Y)
 
     def reset(self) -> None:
         """Restore the initial parameters."""
@@ -73,9 +74,11 @@ class BookContestant(Contestant):
 
     name = BOOK
 
-    def __init__(self, workload: Workload, dtype: str, X: np.ndarray, Y: np.ndarray) -> None:
+    def __init__(
+        self, workload: Workload, dtype: str, X: np.ndarray, Y: np.ndarray, initial: Network
+    ) -> None:
         """Convert the mini-batches to the book's lists of column pairs (its data loader)."""
-        super().__init__(workload, dtype, X, Y)
+        super().__init__(workload, dtype, X, Y, initial)
         self.mini_batches = [
             [(x.reshape(-1, 1).copy(), y.reshape(-1, 1).copy()) for x, y in zip(Xb, Yb)]
             for Xb, Yb in self.batches
@@ -101,10 +104,16 @@ class TorchContestant(Contestant):
     """Shared set-up of the PyTorch contestants: tensors, threads, grad mode."""
 
     def __init__(
-        self, workload: Workload, dtype: str, X: np.ndarray, Y: np.ndarray, threads: int
+        self,
+        workload: Workload,
+        dtype: str,
+        X: np.ndarray,
+        Y: np.ndarray,
+        initial: Network,
+        threads: int,
     ) -> None:
         """Wrap the mini-batches as tensors (no copy) and set the intra-op threads."""
-        super().__init__(workload, dtype, X, Y)
+        super().__init__(workload, dtype, X, Y, initial)
         import torch
 
         self.torch = torch
@@ -240,17 +249,39 @@ def _torch_prime(torch, name: str, z, a, out) -> None:
         torch.gt(z, 0.0, out=out)
 
 
+def _batches(workload: Workload, X: np.ndarray, Y: np.ndarray) -> list[tuple]:
+    """Consecutive mini-batches of m rows (views, no copies)."""
+    m = workload.m
+    return [(X[i : i + m], Y[i : i + m]) for i in range(0, len(X), m)]
+
+
+def warmed_up(workload: Workload, dtype: str, X: np.ndarray, Y: np.ndarray) -> Network:
+    """A network trained for ``workload.warm_up`` steps: every trial starts from it.
+
+    A fresh network can sit in an unusual regime (N(0, 1) weights saturate the book's
+    sigmoids, and its first few hundred steps run slower); timing every contestant from
+    the same trained parameters compares them in the regime where training spends its time.
+    """
+    net = Network(**workload.network_arguments(dtype))
+    batches = _batches(workload, X, Y)
+    with np.errstate(all="ignore"):
+        for i in range(workload.warm_up):
+            net.sgd_step(*batches[i % len(batches)], workload.eta)
+    return net
+
+
 def make_contestants(
     workload: Workload, dtype: str, X: np.ndarray, Y: np.ndarray, threads: int
 ) -> list[Contestant]:
-    """Every contestant that can run here, in a fixed order."""
+    """Every contestant that can run here, in a fixed order, from the same parameters."""
+    initial = warmed_up(workload, dtype, X, Y)
     found: list[Contestant] = [
-        EngineContestant(workload, dtype, X, Y),
-        BookContestant(workload, dtype, X, Y),
+        EngineContestant(workload, dtype, X, Y, initial),
+        BookContestant(workload, dtype, X, Y, initial),
     ]
     if torch_available():
-        found.append(TorchAutogradContestant(workload, dtype, X, Y, threads))
-        found.append(TorchManualContestant(workload, dtype, X, Y, threads))
+        found.append(TorchAutogradContestant(workload, dtype, X, Y, initial, threads))
+        found.append(TorchManualContestant(workload, dtype, X, Y, initial, threads))
     return found
 
 

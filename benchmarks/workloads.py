@@ -20,6 +20,8 @@ class Workload:
     cost: str
     init: str
     eta: float
+    #: SGD steps taken before timing (see ``contestants.warmed_up``)
+    warm_up: int
 
     @property
     def flops_per_sample(self) -> int:
@@ -49,19 +51,19 @@ WORKLOADS: dict[str, Workload] = {
     for w in (
         Workload(
             "A", "the book's MNIST setup", (784, 30, 10), 10,
-            "sigmoid", "sigmoid", "quadratic", "standard", 3.0,
+            "sigmoid", "sigmoid", "quadratic", "standard", 3.0, 3000,
         ),
         Workload(
             "B", "two hidden layers, cross-entropy", (784, 100, 100, 10), 64,
-            "sigmoid", "sigmoid", "cross_entropy", "scaled", 0.5,
+            "sigmoid", "sigmoid", "cross_entropy", "scaled", 0.5, 500,
         ),
         Workload(
             "C", "playground size", (2, 8, 8, 1), 16,
-            "tanh", "sigmoid", "cross_entropy", "scaled", 0.1,
+            "tanh", "sigmoid", "cross_entropy", "scaled", 0.1, 3000,
         ),
         Workload(
             "D", "compute bound", (784, 512, 512, 10), 256,
-            "relu", "softmax", "log_likelihood", "scaled", 0.1,
+            "relu", "softmax", "log_likelihood", "scaled", 0.1, 30,
         ),
     )
 }  # fmt: skip

@@ -53,7 +53,7 @@ class _Workspace:
     """Buffers for one mini-batch size m, reused across steps so the hot path allocates nothing.
 
     ∇w and ∇b of every layer are views into one flat vector ``grad`` laid out like the
-    network's parameter vector, so that the SGD update is two whole-vector operations
+    network's parameter vector, so that the SGD update is one whole-vector operation
     however many layers there are.
     """
 
@@ -64,24 +64,45 @@ class _Workspace:
         self.zs = [np.empty((m, n), dtype) for n in outs]
         self.activations = [np.empty((m, n), dtype) for n in outs]
         self.delta = [np.empty((m, n), dtype) for n in outs]
-        # δ/m, so that BP4's product yields the batch mean directly
+        # δ·scale (scale = 1/m, or η/m in sgd_step), so that BP3 and BP4 yield the batch mean
         self.delta_scaled = [np.empty((m, n), dtype) for n in outs]
         self.sigma_prime = [np.empty((m, n), dtype) for n in outs]
         self.grad = np.empty(_param_count(sizes), dtype)
         self.nabla_w, self.nabla_b = _layer_views(self.grad, sizes)
-        # η·∇ for the in-place update
-        self.step = np.empty_like(self.grad)
+        n_weights = sum(w.size for w in self.nabla_w)
+        self.grad_w, self.grad_b = self.grad[:n_weights], self.grad[n_weights:]
         # BP3 as a product: Σ_x δ_x/m = 1ᵀ(δ/m), a matrix-vector product (cheaper than a sum
         # over axis 0 for small batches)
         self.ones = np.ones(m, dtype)
-        self.inv_m = np.array(1.0 / m, dtype)  # a 0-d array: no conversion on every use
-        self.gradients = Gradients(
-            nabla_w=self.nabla_w,
-            nabla_b=self.nabla_b,
-            delta=self.delta,
-            zs=self.zs,
-            activations=[None, *self.activations],
-        )
+        # 0-d arrays: NumPy converts a Python float on every use
+        self.inv_m = np.array(1.0 / m, dtype)
+        self.gradients = _StepGradients(self)
+
+
+class _StepGradients(Gradients):
+    """The ``Gradients`` of one workspace; ∇w may still hold η·∇w (see ``sgd_step``).
+
+    ``sgd_step`` lets BP4 write η·∇w, which the update subtracts in one pass; the division
+    by η that turns it back into ∇w is left until someone reads ``nabla_w`` (the trainer
+    does, at its reporting cadence, not at every step).
+    """
+
+    def __init__(self, ws: _Workspace) -> None:
+        """Share the workspace's buffers; nothing is pending."""
+        self._ws = ws
+        self._pending: np.ndarray | None = None  # 1/η, when grad_w holds η·∇w
+        self.nabla_b = ws.nabla_b
+        self.delta = ws.delta
+        self.zs = ws.zs
+        self.activations = [None, *ws.activations]
+
+    @property
+    def nabla_w(self) -> list[np.ndarray]:
+        """∂C/∂w per layer, the batch mean (scaled back from η·∇w on first read)."""
+        if self._pending is not None:
+            np.multiply(self._ws.grad_w, self._pending, out=self._ws.grad_w)
+            self._pending = None
+        return self._ws.nabla_w
 
 
 def _param_count(sizes: Sequence[int]) -> int:
@@ -259,7 +280,8 @@ class Network:
         """
         X = self._as_input(X)
         Y = self._as_target(Y, len(X))
-        return self._backprop(X, Y, _Workspace(self.sizes, len(X), self.dtype))
+        ws = _Workspace(self.sizes, len(X), self.dtype)
+        return self._backprop(X, Y, ws, ws.inv_m)
 
     def sgd_step(
         self,
@@ -276,7 +298,9 @@ class Network:
         size of the whole training set for the L2 decay (network2.py); it defaults to m.
 
         The returned ``Gradients`` and its arrays are buffers that the next ``sgd_step``
-        with the same m overwrites: copy what you need to keep.
+        with the same m overwrites: copy what you need to keep. Its ``nabla_w`` is
+        divided back from η·∇w when first read (see ``_StepGradients``), to within a
+        rounding of the directly computed mean.
         """
         X = self._as_input(X)
         Y = self._as_target(Y, len(X))
@@ -288,18 +312,31 @@ class Network:
             ws = self._workspaces[m] = _Workspace(self.sizes, m, self.dtype)
         if list(map(id, self.weights + self.biases)) != self._view_ids:
             self._pack()
-        grads = self._backprop(X, Y, ws)
+        if not eta:  # no step; the gradients are still wanted
+            grads = self._backprop(X, Y, ws, ws.inv_m)
+        else:
+            # BP3 and BP4 scaled by η/m yield η·∇ directly, so that w → w − η·nabla_w and
+            # b → b − η·nabla_b is one subtraction for every layer at once
+            grads = self._backprop(X, Y, ws, np.array(eta / m, self.dtype))
         if lmbda:
             decay = 1.0 - eta * lmbda / (n if n is not None else m)
             if decay != 1.0:
                 self._theta_weights *= decay
-        # w → w − η·nabla_w and b → b − η·nabla_b, every layer at once
-        np.multiply(ws.grad, eta, out=ws.step)
-        self._theta -= ws.step
+        if not eta:
+            return grads
+        self._theta -= ws.grad
+        inv_eta = np.array(1.0 / eta, self.dtype)
+        np.multiply(ws.grad_b, inv_eta, out=ws.grad_b)  # ∇b at once: it is small
+        grads._pending = inv_eta  # ∇w when first read
         return grads
 
-    def _backprop(self, X: np.ndarray, Y: np.ndarray, ws: _Workspace) -> Gradients:
-        """Forward pass storing z^l and a^l, then BP1, BP2 backwards, BP3 and BP4 per layer."""
+    def _backprop(
+        self, X: np.ndarray, Y: np.ndarray, ws: _Workspace, scale: np.ndarray
+    ) -> _StepGradients:
+        """Forward pass storing z^l and a^l, then BP1, BP2 backwards, BP3 and BP4 per layer.
+
+        BP3 and BP4 come out multiplied by ``scale``·m: the batch mean for scale = 1/m.
+        """
         dot = np.dot
         weights, biases = self.weights, self.biases
         zs, activations, deltas = ws.zs, ws.activations, ws.delta
@@ -313,19 +350,20 @@ class Network:
             a = (self._output if l == last else hidden).fn(z, out=activations[l])
         # BP1: δ^L = ∇_a C ⊙ σ'(z^L)
         self._cost.delta(zs[last], a, Y, self._output, out=deltas[last])
-        inv_m, ones = ws.inv_m, ws.ones
+        ones = ws.ones
         for l in range(last, -1, -1):
             delta = deltas[l]
-            scaled = np.multiply(delta, inv_m, out=ws.delta_scaled[l])
-            # BP3: ∂C/∂b = δ, averaged over the batch: 1ᵀ(δ/m)
+            scaled = np.multiply(delta, scale, out=ws.delta_scaled[l])
+            # BP3: ∂C/∂b = δ, averaged over the batch: 1ᵀ(δ/m) for scale = 1/m
             dot(ones, scaled, out=ws.nabla_b[l])
-            # BP4: ∂C/∂w_jk = a^(l−1)_k δ_j, averaged: (δ/m)ᵀ a^(l−1)
+            # BP4: ∂C/∂w_jk = a^(l−1)_k δ_j, averaged: (δ/m)ᵀ a^(l−1) for scale = 1/m
             dot(scaled.T, activations[l - 1] if l else X, out=ws.nabla_w[l])
             if l:
                 # BP2: δ^(l−1) = (δ^l w^l) ⊙ σ'(z^(l−1)), using the weights before any update
                 prev = dot(delta, weights[l], out=deltas[l - 1])
                 hidden.times_prime(prev, zs[l - 1], activations[l - 1], ws.sigma_prime[l - 1])
         grads = ws.gradients
+        grads._pending = None
         grads.activations[0] = X
         return grads
 
