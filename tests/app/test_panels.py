@@ -176,6 +176,8 @@ async def test_loss_plot_grows_as_snapshots_arrive() -> None:
     app = PanelApp(panel)
     snapshots = run_snapshots("spiral", 70)
     async with app.run_test(size=(100, 40)) as pilot:
+        panel._pacer.min_interval = 0.0  # this test is about the data, not the pacing
+        panel._pacer.share = 1.0
         panel.show(snapshots[0])  # before the first step: nothing to plot yet
         await pilot.pause()
         assert panel.plotted_points() == 0
@@ -421,12 +423,14 @@ async def test_running_snapshots_are_paced_by_what_drawing_costs() -> None:
     snapshots = run_snapshots("spiral", 70)
     running = [dataclasses.replace(s, state="running") for s in snapshots[1::20]]
     async with app.run_test(size=(100, 40)) as pilot:
+        panel._pacer.share = 0.1
+        panel._pacer.min_interval = 0.2
         panel.show(running[0])
         await pilot.pause()
-        first = panel.plotted_points()
         for plot in panel.query(colors.TimedPlot):
             plot.render_seconds = 0.025  # as if plotext took 50 ms in all: 0.5 s apart
         panel._pacer.request(urgent=True)  # a drawing just now
+        first = panel.plotted_points()
         panel.show(running[1])
         panel.show(running[2])
         assert panel.plotted_points() == first  # waits for the budget...

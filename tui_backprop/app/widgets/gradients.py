@@ -92,7 +92,7 @@ class GradientPanel(Widget):
         self._ratio = Static("", classes="grad-ratio")
         self._legend = Static("", classes="grad-legend")
         self._plot = TimedPlot(classes="grad-plot")
-        self._pacer = Pacer(self, self._draw, lambda: self._plot.render_seconds)
+        self._pacer = Pacer(self, self._draw, lambda: self._plot.render_seconds, min_interval=1.0)
         self._table = Static("", classes="grad-table")
         self._summary = Static("", classes="panel-summary")
         self.add_class("-empty")

@@ -57,7 +57,7 @@ class LossPanel(Widget):
         self._placeholder = Static(PLACEHOLDER, classes="panel-placeholder")
         self._cost_plot = TimedPlot(classes="cost-plot")
         self._accuracy_plot = TimedPlot(classes="accuracy-plot")
-        self._pacer = Pacer(self, self._draw, self._drawing_seconds)
+        self._pacer = Pacer(self, self._draw, self._drawing_seconds, min_interval=1.0)
         self._summary = Static("", classes="panel-summary")
         self.add_class("-empty")
 
