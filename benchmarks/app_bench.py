@@ -18,6 +18,8 @@ import sys
 import time
 from pathlib import Path
 
+from benchmarks.machine import wait_for_quiet
+
 ROOT = Path(__file__).resolve().parents[1]
 #: what marks the first frame on the terminal: a panel's border
 FRAME_MARK = re.compile("[╭┌─━]")
@@ -44,6 +46,7 @@ def help_seconds(runs: int = 5) -> list[float]:
     command = [console_script(), "--help"]
     times = []
     for _ in range(runs):
+        wait_for_quiet(patience=5.0)
         started = time.perf_counter()
         done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
         times.append(time.perf_counter() - started)
@@ -65,6 +68,7 @@ def first_frame_seconds(runs: int = 5, size: tuple[int, int] = (120, 40)) -> lis
     command = [console_script()]
     times = []
     for _ in range(runs):
+        wait_for_quiet(patience=5.0)
         master, slave = os.openpty()
         columns, rows = size
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
@@ -106,6 +110,7 @@ def first_frame_seconds(runs: int = 5, size: tuple[int, int] = (120, 40)) -> lis
 def probe(mode: str, *options: str, timeout: float = 600) -> dict:
     """Run ``python -m benchmarks.probes MODE`` and return its JSON result."""
     command = [sys.executable, "-m", "benchmarks.probes", mode, *options]
+    wait_for_quiet(patience=10.0)
     try:
         done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=timeout)
     except subprocess.TimeoutExpired:

@@ -147,3 +147,30 @@ def wait_for_quiet(limit: float = 0.25, patience: float = 20.0) -> float | None:
     while load is not None and load > limit and time.perf_counter() < deadline:
         load = background_load()
     return load
+
+
+#: a measurement during which other processes kept more cores busy than this is "contended"
+QUIET = 0.3
+
+
+class QuietRetries:
+    """Re-runs contended measurements after waiting for quiet, within a total time budget."""
+
+    def __init__(self, budget: float = 180.0, attempts: int = 3) -> None:
+        """Allow ``budget`` seconds of waiting and re-running, ``attempts`` tries each."""
+        self.left = budget
+        self.attempts = attempts
+
+    def run(self, measure, *args):
+        """``measure(*args)`` and the background load seen, re-run while contended."""
+        for attempt in range(self.attempts):
+            started = time.perf_counter()
+            meter = LoadMeter()
+            meter.start()
+            value = measure(*args)
+            load = meter.stop()
+            if load is None or load <= QUIET or attempt == self.attempts - 1 or self.left <= 0:
+                return value, load
+            wait_for_quiet(QUIET, min(10.0, self.left))
+            self.left -= time.perf_counter() - started
+        return value, load

@@ -18,7 +18,7 @@ from benchmarks.contestants import (
     make_contestants,
     parameters,
 )
-from benchmarks.machine import LoadMeter, gemm_flops, wait_for_quiet
+from benchmarks.machine import QUIET, QuietRetries, gemm_flops, wait_for_quiet
 from benchmarks.workloads import WORKLOADS, Workload, make_data
 
 DTYPES = ("float64", "float32")
@@ -27,8 +27,6 @@ BATCHES = 16
 #: seconds of rest before each trial: BLAS and OpenMP worker threads spin for a while after
 #: a parallel call, and would otherwise take a core from the next contestant
 SETTLE = 0.2
-#: a trial during which other processes kept more cores busy than this is "contended"
-QUIET = 0.3
 #: agreement with the engine after two steps from the same parameters
 TOLERANCE = {"float64": 1e-8, "float32": 2e-3}
 
@@ -109,16 +107,13 @@ def _verify(contestants: list[Contestant], dtype: str) -> None:
             )
 
 
-def _timed(c: Contestant, steps: int) -> tuple[float, float | None]:
-    """Seconds for ``steps`` steps from the initial parameters, and the background load."""
+def _timed(c: Contestant, steps: int) -> float:
+    """Seconds for ``steps`` steps from the initial parameters."""
     time.sleep(SETTLE)
     c.reset()
-    meter = LoadMeter()
-    meter.start()
     started = time.perf_counter()
     c.run(steps)
-    seconds = time.perf_counter() - started
-    return seconds, meter.stop()
+    return time.perf_counter() - started
 
 
 def measure(
@@ -128,12 +123,15 @@ def measure(
     trial_seconds: float = 0.15,
     threads: int = 2,
     patience: float = 5.0,
+    retry_budget: float = 180.0,
     log: Callable[[str], None] = print,
 ) -> ThroughputReport:
     """Time every contestant on every workload and dtype, interleaved over ``rounds``.
 
     Before each group of trials it waits up to ``patience`` seconds for the machine to
-    be quiet, and it records the background load of every trial (see ``Result.rate``).
+    be quiet; a trial that other processes disturbed anyway is run again (within
+    ``retry_budget`` seconds in all), and the load seen by the last try is recorded (see
+    ``Result.rate``).
     """
     lineup: list[tuple[list[Contestant], dict[str, int]]] = []
     skipped: list[str] = []
@@ -147,7 +145,7 @@ def measure(
             steps = {}
             for c in contestants:
                 _timed(c, 1)  # warm-up: buffers, first-call costs
-                per_step = _timed(c, 3)[0] / 3
+                per_step = _timed(c, 3) / 3
                 steps[c.name] = max(1, round(trial_seconds / per_step))
                 results[(key, dtype, c.name)] = Result(workload, dtype, c.name, steps[c.name])
             lineup.append((contestants, steps))
@@ -158,15 +156,16 @@ def measure(
             "(install torch==2.13.0, CPU build, to include them)"
         )
     bounds: dict[str, list[float]] = {dtype: [] for dtype in dtypes}
+    retries = QuietRetries(budget=retry_budget)
     for r in range(rounds):
         wait_for_quiet(QUIET, patience)
         for dtype in dtypes:
-            bounds[dtype].append(gemm_flops(dtype))
+            bounds[dtype].append(retries.run(gemm_flops, dtype)[0])
         for contestants, steps in lineup:
             wait_for_quiet(QUIET, patience)
             order = contestants[r % len(contestants) :] + contestants[: r % len(contestants)]
             for c in order:
-                seconds, load = _timed(c, steps[c.name])
+                seconds, load = retries.run(_timed, c, steps[c.name])
                 result = results[(c.workload.key, c.dtype, c.name)]
                 result.rates.append(steps[c.name] * c.workload.m / seconds)
                 result.loads.append(load)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from benchmarks.machine import wait_for_quiet
+from benchmarks.machine import QuietRetries, wait_for_quiet
 
 MNIST_SHAPE = (28, 28)
 
@@ -125,10 +125,11 @@ def measure(rounds: int = 5, quick: bool = False) -> list[OverheadRow]:
         _trainer_run(config.replace(epochs=1), dataset)  # warm-up
         ratios, trainer_times, bare_times, snapshots = [], [], [], []
         steps = 0
+        retries = QuietRetries(budget=60.0)
         for _ in range(rounds):
             wait_for_quiet(patience=5.0)
-            seconds, steps, count = _trainer_run(config, dataset)
-            bare = _bare_run(config, dataset, steps)
+            (seconds, steps, count), _ = retries.run(_trainer_run, config, dataset)
+            bare, _ = retries.run(_bare_run, config, dataset, steps)
             ratios.append(seconds / bare)
             trainer_times.append(seconds)
             bare_times.append(bare)
