@@ -289,10 +289,11 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def write_readme(text: str) -> None:
-    """Replace the results between the markers in benchmarks/README.md."""
+    """Replace the results between the markers in benchmarks/README.md (headings one lower)."""
     readme = README.read_text(encoding="utf-8")
     head, _, rest = readme.partition(BEGIN)
     _, _, tail = rest.partition(END)
+    text = "\n".join("#" + line if line.startswith("## ") else line for line in text.split("\n"))
     README.write_text(f"{head}{BEGIN}\n{text}\n{END}{tail}", encoding="utf-8")
     log(f"updated {README}")
 
