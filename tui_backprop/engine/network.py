@@ -190,7 +190,7 @@ class Network:
     def _pack(self) -> None:
         """Copy parameters that were assigned from outside back into the flat vector.
 
-        ``sgd_step`` updates the flat vector in two operations; an array put into
+        ``sgd_step`` updates the flat vector in one operation; an array put into
         ``weights`` or ``biases`` (by a loader, say) is copied into it and replaced there
         by its view.
         """
