@@ -87,8 +87,13 @@ class RunConfig:
     report_every_seconds: float = 0.1
     """Report a snapshot at most every T seconds of training (0: only by steps)."""
 
-    eval_max_samples: int = 10_000
-    """Evaluate the training cost and accuracy on at most this many samples (a fixed subset)."""
+    eval_every: int = 1
+    """Evaluate on the training subset and the test split every N epochs (and after the
+    last); raise it when epochs are tiny, so that evaluating does not rival training."""
+
+    eval_max_samples: int = 2_000
+    """Evaluate the training cost and accuracy on at most this many samples (a fixed subset);
+    the test split is always evaluated whole."""
 
     def to_dict(self) -> dict[str, Any]:
         """The configuration as plain TOML-ready values (unset optional fields left out)."""
@@ -133,6 +138,7 @@ ALLOWED = {
     "max_steps_per_second": "a number ≥ 0 (0 for full speed)",
     "report_every_steps": "a whole number ≥ 0",
     "report_every_seconds": "a number ≥ 0",
+    "eval_every": "a whole number ≥ 1",
     "eval_max_samples": "a whole number ≥ 1",
 }
 
