@@ -270,7 +270,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     for name in SECTIONS:
         if name in args.sections:
-            RUNNERS[name](args, out)
+            try:
+                RUNNERS[name](args, out)
+            except Exception as error:  # one broken section must not hide the others
+                log(f"{name} failed: {type(error).__name__}: {error}")
+                out.notes.append(f"{name}: not measured ({type(error).__name__}: {error})")
     if out.targets:
         out.section("Targets", report.targets_table(out.targets))
     if out.notes:
