@@ -383,7 +383,7 @@ def test_snapshot_messages_coalesce(app_xor_config: RunConfig) -> None:
 
 
 def test_the_listener_throttles_running_snapshots_only(app_xor_config: RunConfig) -> None:
-    """Running snapshots are thinned to ~10/s; paused and terminal ones always pass."""
+    """Running snapshots are thinned (to 5/s); paused and terminal ones always pass."""
     from dataclasses import replace
 
     forwarded = []

@@ -15,7 +15,7 @@ from tui_backprop.training import DEFAULT_PRESET, ConfigError, RunConfig, Snapsh
 from tui_backprop.training.snapshot import RUNNING
 
 #: at most this many running snapshots per second reach the screen
-MAX_SNAPSHOTS_PER_SECOND = 10
+MAX_SNAPSHOTS_PER_SECOND = 5
 #: datasets that may take long to load (a download, a big file): loaded off the UI thread
 SLOW_DATASETS = frozenset({"mnist", "csv"})
 
@@ -63,7 +63,7 @@ def fit_sizes(config: RunConfig, dataset: Dataset) -> RunConfig:
 
 
 class ThrottledListener:
-    """A trainer listener that forwards at most ~10 running snapshots per second.
+    """A trainer listener forwarding at most MAX_SNAPSHOTS_PER_SECOND running snapshots a second.
 
     Paused, terminal and single-step snapshots always go through: they change what the
     user sees and no newer one may follow soon.

@@ -63,6 +63,8 @@ def ratio_words(snapshot: Snapshot, short: bool = False) -> str:
             return f"layers {first} and {last} both have zero gradient: neither learns"
         return f"layer {first if slow == 0 else last} has zero gradient: it does not learn"
     if 0.95 <= ratio <= 1.05:
+        if short:
+            return f"layer {first} ≈ layer {last} ({ratio:.2f}×)"
         return f"layer {first} learns about as fast as layer {last} ({ratio:.2f}×)"
     times, word = (ratio, "slower") if ratio > 1 else (1 / ratio, "faster")
     amount = f"{times:.0f}" if times >= 10 else f"{times:.1f}"
