@@ -12,7 +12,6 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.events import Resize
 from textual.reactive import reactive
-from textual.widget import Widget
 from textual.widgets import Static
 
 from tui_backprop.app.widgets.colors import (
@@ -29,6 +28,7 @@ from tui_backprop.app.widgets.colors import (
     title_width,
     waiting_text,
 )
+from tui_backprop.app.widgets.panel import SnapshotPanel
 from tui_backprop.training.snapshot import RUNNING, Snapshot
 
 #: below this content size the plot gives way to per-layer sparklines
@@ -78,7 +78,7 @@ def short_number(value: float) -> str:
     return "–" if math.isnan(value) else f"{value:.2e}"
 
 
-class GradientPanel(Widget):
+class GradientPanel(SnapshotPanel):
     """‖∇b^l‖ per layer against steps (log y), the current values, and the speed ratio."""
 
     can_focus = False
@@ -89,7 +89,6 @@ class GradientPanel(Widget):
     ) -> None:
         """Start empty, showing the placeholder."""
         super().__init__(name=name, id=id, classes=classes)
-        self._snapshot: Snapshot | None = None
         self._placeholder = Static(PLACEHOLDER, classes="panel-placeholder")
         self._ratio = Static("", classes="grad-ratio")
         self._legend = Static("", classes="grad-legend")
@@ -111,16 +110,6 @@ class GradientPanel(Widget):
         yield self._summary
 
     # -- what the shell calls -------------------------------------------------------------
-
-    def show(self, snapshot: Snapshot) -> None:
-        """Plot the gradient history of a new snapshot (paced while the run runs)."""
-        self._snapshot = snapshot
-        self._pacer.request(urgent=snapshot.state != RUNNING)
-
-    def clear(self) -> None:
-        """Forget the run and show the placeholder."""
-        self._snapshot = None
-        self._pacer.request(urgent=True)
 
     def set_show_weights(self, on: bool) -> None:
         """Also plot ‖∇w^l‖ (dotted) beside ‖∇b^l‖."""

@@ -12,7 +12,6 @@ from rich.style import Style
 from rich.text import Text
 from textual.events import Click
 from textual.reactive import reactive
-from textual.widget import Widget
 
 from tui_backprop.app.widgets.colors import (
     PLACEHOLDER,
@@ -25,6 +24,7 @@ from tui_backprop.app.widgets.colors import (
     merge_cells,
     note_in_middle,
 )
+from tui_backprop.app.widgets.panel import SnapshotPanel
 from tui_backprop.training.snapshot import RUNNING, Snapshot
 
 #: colour levels on each side of 0
@@ -60,7 +60,7 @@ def color_indices(matrix: np.ndarray, scale: float) -> np.ndarray:
     return np.where(np.isfinite(matrix), levels, NAN_INDEX).astype(int)
 
 
-class DeltaHeatmap(Widget):
+class DeltaHeatmap(SnapshotPanel):
     """δ^l of the latest mini-batch for one layer, blue < 0 < red on a symmetric scale."""
 
     can_focus = False
@@ -73,7 +73,6 @@ class DeltaHeatmap(Widget):
     ) -> None:
         """Start empty, showing the placeholder."""
         super().__init__(name=name, id=id, classes=classes)
-        self._snapshot: Snapshot | None = None
         self._render_seconds = 0.0
         self._pacer = Pacer(self, self.refresh, lambda: self._render_seconds)
 
@@ -81,14 +80,9 @@ class DeltaHeatmap(Widget):
 
     def show(self, snapshot: Snapshot) -> None:
         """Draw δ of the current layer from a new snapshot (paced while the run runs)."""
-        self._snapshot = snapshot
+        self._snapshot = snapshot  # the number of layers comes from it
         self.layer_index = self.validate_layer_index(self.layer_index)
-        self._pacer.request(urgent=snapshot.state != RUNNING)
-
-    def clear(self) -> None:
-        """Forget the snapshot and show the placeholder."""
-        self._snapshot = None
-        self._pacer.request(urgent=True)
+        super().show(snapshot)
 
     def next_layer(self) -> None:
         """Show the next layer, wrapping from the output layer to the first hidden one."""

@@ -7,7 +7,6 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.events import Resize
 from textual.reactive import reactive
-from textual.widget import Widget
 from textual.widgets import Static
 
 from tui_backprop.app.widgets.colors import (
@@ -26,6 +25,7 @@ from tui_backprop.app.widgets.colors import (
     title_width,
     waiting_text,
 )
+from tui_backprop.app.widgets.panel import SnapshotPanel
 from tui_backprop.training.snapshot import RUNNING, Snapshot
 
 #: below this content size the plots give way to a text summary with a sparkline
@@ -41,7 +41,7 @@ LABEL_HEIGHT = 12
 LEGEND_HEIGHT = 16
 
 
-class LossPanel(Widget):
+class LossPanel(SnapshotPanel):
     """Cost per epoch (train, test) over the per-step batch cost; accuracy in % beside it."""
 
     can_focus = False
@@ -52,7 +52,6 @@ class LossPanel(Widget):
     ) -> None:
         """Start empty, showing the placeholder."""
         super().__init__(name=name, id=id, classes=classes)
-        self._snapshot: Snapshot | None = None
         self._points = 0
         self._placeholder = Static(PLACEHOLDER, classes="panel-placeholder")
         self._cost_plot = TimedPlot(classes="cost-plot")
@@ -70,16 +69,6 @@ class LossPanel(Widget):
         yield self._summary
 
     # -- what the shell calls -------------------------------------------------------------
-
-    def show(self, snapshot: Snapshot) -> None:
-        """Plot the histories of a new snapshot (paced while the run runs)."""
-        self._snapshot = snapshot
-        self._pacer.request(urgent=snapshot.state != RUNNING)
-
-    def clear(self) -> None:
-        """Forget the run and show the placeholder."""
-        self._snapshot = None
-        self._pacer.request(urgent=True)
 
     def set_log_scale(self, on: bool) -> None:
         """Show the cost on a logarithmic (True) or linear (False) y axis."""

@@ -38,7 +38,8 @@ from tui_backprop.app.widgets.colors import (
     sequential_palette,
     title_width,
 )
-from tui_backprop.training.snapshot import RUNNING, OutputMap, Snapshot
+from tui_backprop.app.widgets.panel import SnapshotPanel
+from tui_backprop.training.snapshot import OutputMap
 
 #: shades per class, from unsure to sure
 LEVELS = 12
@@ -237,7 +238,7 @@ class PlaneView(Widget):
         return [Segment(" " * margin), *segments]
 
 
-class OutputMapPanel(Widget):
+class OutputMapPanel(SnapshotPanel):
     """The decision regions (or output surface, or curve) of the network, with the data."""
 
     can_focus = False
@@ -247,7 +248,6 @@ class OutputMapPanel(Widget):
     ) -> None:
         """Start empty, showing the placeholder."""
         super().__init__(name=name, id=id, classes=classes)
-        self._snapshot: Snapshot | None = None
         self._placeholder = Static(PLACEHOLDER, classes="panel-placeholder")
         self._plane = PlaneView(classes="map-plane")
         self._curve = TimedPlot(classes="map-curve")
@@ -262,16 +262,6 @@ class OutputMapPanel(Widget):
             yield self._curve
 
     # -- what the shell calls -------------------------------------------------------------
-
-    def show(self, snapshot: Snapshot) -> None:
-        """Draw the output map of a new snapshot, or say why there is none (paced)."""
-        self._snapshot = snapshot
-        self._pacer.request(urgent=snapshot.state != RUNNING)
-
-    def clear(self) -> None:
-        """Forget the run and show the placeholder."""
-        self._snapshot = None
-        self._pacer.request(urgent=True)
 
     def note(self) -> str:
         """The text shown instead of a map ("" while a map shows)."""
