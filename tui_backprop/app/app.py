@@ -251,14 +251,19 @@ class BackpropApp(App[None]):
         """True when the current run has ended and a key should start a fresh one."""
         return self.trainer is not None and self.trainer.state in TERMINAL_STATES
 
+    def _trainer_for_keys(self) -> Trainer | None:
+        """The trainer that space and n act on (a fresh one after a run ended), or None."""
+        if not self._can_train():
+            return None
+        if self._needs_new_run() and not self.prepare(self.config, self.preset_name):
+            return None
+        return self.trainer
+
     def action_toggle_run(self) -> None:
         """Start, pause or resume; after the end of a run, start a new one."""
-        if not self._can_train():
+        trainer = self._trainer_for_keys()
+        if trainer is None:
             return
-        if self._needs_new_run() and not self.prepare(self.config, self.preset_name):
-            return
-        trainer = self.trainer
-        assert trainer is not None
         if self._worker is None:
             self._start()
         elif trainer.is_paused:
@@ -268,12 +273,9 @@ class BackpropApp(App[None]):
 
     def action_step(self) -> None:
         """One mini-batch step when idle or paused; while running, pause first."""
-        if not self._can_train():
+        trainer = self._trainer_for_keys()
+        if trainer is None:
             return
-        if self._needs_new_run() and not self.prepare(self.config, self.preset_name):
-            return
-        trainer = self.trainer
-        assert trainer is not None
         if self._worker is None:
             self._start(paused=True, steps=1)
         elif trainer.is_paused:
