@@ -39,6 +39,9 @@ from tui_backprop.training.snapshot import (
 )
 
 log = logging.getLogger(__name__)
+#: overflow on the way to divergence is expected: it is detected and reported, and a
+#: warning printed on the terminal would only garble the app's screen
+QUIET_OVERFLOW = {"over": "ignore", "invalid": "ignore", "divide": "ignore"}
 
 Listener = Callable[[Snapshot], None]
 
@@ -201,9 +204,7 @@ class Trainer:
         self.state = PAUSED if self._paused else RUNNING
         self._emit()
         try:
-            # overflow on the way to divergence is expected: it is detected and reported,
-            # and a warning printed on the terminal would only garble the screen
-            with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            with np.errstate(**QUIET_OVERFLOW):
                 self._loop()
         except Exception as error:  # a listener's or the engine's bug must not kill the UI
             log.exception("training failed")
@@ -213,7 +214,7 @@ class Trainer:
             return self._emit()
         except Exception:  # the listener failed again on the final report: keep the result
             log.exception("listener failed on the final snapshot")
-            with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            with np.errstate(**QUIET_OVERFLOW):
                 return self.snapshot()
 
     def _loop(self) -> None:
@@ -273,7 +274,7 @@ class Trainer:
     def step(self) -> Snapshot:
         """Take one mini-batch step now, in the caller's thread (for scripts and tests)."""
         if self.state not in TERMINAL_STATES:
-            with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            with np.errstate(**QUIET_OVERFLOW):
                 self._advance()
         return self._emit()
 
@@ -400,7 +401,7 @@ class Trainer:
 
     def _emit(self) -> Snapshot:
         """Build a snapshot, record it in the step history, and hand it to the listener."""
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        with np.errstate(**QUIET_OVERFLOW):
             snapshot = self.snapshot()
         self._last_report = time.perf_counter()
         if self.listener is not None:
