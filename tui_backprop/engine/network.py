@@ -231,15 +231,19 @@ class Network:
 
     # -- forward ------------------------------------------------------------------------
 
-    def feedforward(self, X: np.ndarray) -> np.ndarray:
-        """Return a^L for the inputs X of shape (m, sizes[0]): shape (m, sizes[-1])."""
-        a = self._as_input(X)
+    def _forward(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """z^L and a^L for checked inputs X: z^l = a^(l−1) wᵀ + b, a^l = σ(z^l), layer by layer."""
+        a = z = X
         last = self.num_layers - 2
         for l, (w, b) in enumerate(zip(self.weights, self.biases)):
             z = a @ w.T
             z += b
-            a = (self._output if l == last else self._hidden).fn(z, out=z)
-        return a
+            a = (self._output if l == last else self._hidden).fn(z)
+        return z, a
+
+    def feedforward(self, X: np.ndarray) -> np.ndarray:
+        """Return a^L for the inputs X of shape (m, sizes[0]): shape (m, sizes[-1])."""
+        return self._forward(self._as_input(X))[1]
 
     def cost(self, X: np.ndarray, Y: np.ndarray) -> float:
         """Return C = (1/m) Σ_x C_x over the rows of X and Y (no regularisation term)."""
@@ -248,23 +252,13 @@ class Network:
     def _mean_cost(self, X: np.ndarray, Y: np.ndarray) -> np.floating:
         """C as a NumPy scalar of the network's dtype (long double keeps its extra digits)."""
         X, Y = self._as_input(X), self._as_target(Y, len(X))
-        a = X
-        z = X
-        for l, (w, b) in enumerate(zip(self.weights, self.biases)):
-            z = a @ w.T
-            z += b
-            act = self._output if l == self.num_layers - 2 else self._hidden
-            a = act.fn(z)
+        z, a = self._forward(X)
         return self._cost.fn(z, a, Y).mean()
 
     def evaluate(self, X: np.ndarray, Y: np.ndarray) -> tuple[float, np.ndarray]:
         """Return the mean cost C over the rows and the outputs a^L, from one forward pass."""
         X, Y = self._as_input(X), self._as_target(Y, len(X))
-        a = z = X
-        for l, (w, b) in enumerate(zip(self.weights, self.biases)):
-            z = a @ w.T
-            z += b
-            a = (self._output if l == self.num_layers - 2 else self._hidden).fn(z)
+        z, a = self._forward(X)
         return float(self._cost.fn(z, a, Y).mean()), a
 
     def batch_cost(self, grads: Gradients, Y: np.ndarray) -> float:
