@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from tui_backprop.engine import Network
+from tui_backprop.formatting import fixed, percent
 from tui_backprop.training import RunConfig, Snapshot, Trainer
 from tui_backprop.training.trainer import EpochRecord
 
@@ -25,16 +26,6 @@ def _json_number(value: float | int | None) -> float | int | None:
     if value is None or isinstance(value, int):
         return value
     return float(value) if math.isfinite(value) else None
-
-
-def _cost(value: float) -> str:
-    """A cost with four decimals, or in scientific notation when huge."""
-    return f"{value:.4f}" if abs(value) < 1e5 else f"{value:.3e}"
-
-
-def _percent(value: float | None) -> str:
-    """An accuracy as a percentage, or an empty string for regression."""
-    return "" if value is None else f"{100 * value:.2f} %"
 
 
 class HeadlessRun:
@@ -87,10 +78,9 @@ class HeadlessRun:
         if self._progress is None or self._task is None:
             return
         cost = snapshot.test_cost if snapshot.test_cost is not None else snapshot.batch_cost
-        accuracy = _percent(snapshot.test_accuracy)
-        description = f"epoch {snapshot.epoch}/{snapshot.epochs}  cost {_cost(cost)}"
-        if accuracy:
-            description += f"  acc {accuracy}"
+        description = f"epoch {snapshot.epoch}/{snapshot.epochs}  cost {fixed(cost)}"
+        if snapshot.test_accuracy is not None:
+            description += f"  acc {percent(snapshot.test_accuracy, 2)}"
         self._progress.update(self._task, completed=snapshot.step, description=description)
 
     def _on_epoch(self, record: EpochRecord) -> None:
@@ -101,13 +91,12 @@ class HeadlessRun:
             self.metrics.write(json.dumps(row) + "\n")
             self.metrics.flush()
         if self._progress is None and not self.quiet:
-            accuracy = _percent(record.test_accuracy)
             line = (
                 f"epoch {record.epoch:>4}/{self.config.epochs}  "
-                f"train cost {_cost(record.train_cost)}  test cost {_cost(record.test_cost)}"
+                f"train cost {fixed(record.train_cost)}  test cost {fixed(record.test_cost)}"
             )
-            if accuracy:
-                line += f"  test accuracy {accuracy}"
+            if record.test_accuracy is not None:
+                line += f"  test accuracy {percent(record.test_accuracy, 2)}"
             print(f"{line}  ({record.seconds:.1f} s)", flush=True)
 
     def _print_summary(self, final: Snapshot) -> None:
@@ -115,8 +104,8 @@ class HeadlessRun:
         seconds = time.perf_counter() - self._started
         parts = [f"{final.state}: {final.epoch} epochs, {final.step:,} steps in {seconds:.1f} s"]
         if final.test_accuracy is not None:
-            parts.append(f"test accuracy {_percent(final.test_accuracy)}")
+            parts.append(f"test accuracy {percent(final.test_accuracy, 2)}")
         if final.test_cost is not None:
-            parts.append(f"test cost {_cost(final.test_cost)}")
+            parts.append(f"test cost {fixed(final.test_cost)}")
         out = sys.stdout if final.state in ("finished", "stopped") else sys.stderr
         print("; ".join(parts), file=out, flush=True)

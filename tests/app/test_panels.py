@@ -13,14 +13,15 @@ import pytest
 from textual.app import App, ComposeResult
 from textual.widget import Widget
 
-from tui_backprop.app.widgets import colors
+from tui_backprop.app.widgets import pacing, plotting
 from tui_backprop.app.widgets.gradients import GradientPanel, ratio_words
 from tui_backprop.app.widgets.heatmap import DeltaHeatmap, group_max_magnitude
 from tui_backprop.app.widgets.loss import LossPanel
 from tui_backprop.app.widgets.output_map import OutputMapPanel
+from tui_backprop.formatting import number
 from tui_backprop.training import Snapshot, Trainer, from_dict
 
-PANELS_CSS = Path(colors.__file__).with_name("panels.tcss")
+PANELS_CSS = Path(pacing.__file__).with_name("panels.tcss")
 PANEL_TYPES = (LossPanel, GradientPanel, DeltaHeatmap, OutputMapPanel)
 
 RUNS = {
@@ -159,7 +160,7 @@ async def test_log_plots_render_again_without_new_data() -> None:
             panel.show(last_snapshot("spiral"))
             await pilot.pause()
             before = screen_text(app)
-            for plot in panel.query(colors.TimedPlot):
+            for plot in panel.query(plotting.TimedPlot):
                 plot.refresh()
             await pilot.pause()
             assert screen_text(app) == before
@@ -232,7 +233,7 @@ async def test_a_tiny_loss_panel_summarises_in_text() -> None:
         panel.show(snapshot)
         await pilot.pause()
         assert panel.has_class("-compact")
-        assert f"train {colors.number(snapshot.train_cost)}" in screen_text(app)
+        assert f"train {number(snapshot.train_cost)}" in screen_text(app)
 
 
 # -- gradients --------------------------------------------------------------------------
@@ -400,17 +401,17 @@ async def test_output_map_draws_a_curve_for_one_input() -> None:
 
 
 def test_ticks_are_round_numbers() -> None:
-    assert colors.nice_ticks(0, 40, 5) == [0.0, 10.0, 20.0, 30.0, 40.0]
-    assert colors.log_ticks(0.0016, 0.63, 5) == [0.01, 0.1]
-    assert colors.log_ticks(0.3, 0.9, 4) == [0.4, 0.6, 0.8]
+    assert plotting.nice_ticks(0, 40, 5) == [0.0, 10.0, 20.0, 30.0, 40.0]
+    assert plotting.log_ticks(0.0016, 0.63, 5) == [0.01, 0.1]
+    assert plotting.log_ticks(0.3, 0.9, 4) == [0.4, 0.6, 0.8]
 
 
 def test_decimation_keeps_the_ends_and_a_bounded_count() -> None:
     x = np.arange(512.0)
-    xs, ys = colors.finite_xy(x, np.where(x % 5 == 0, np.nan, x), limit=100)
+    xs, ys = plotting.finite_xy(x, np.where(x % 5 == 0, np.nan, x), limit=100)
     assert len(xs) <= 100 and xs[0] == 1.0 and xs[-1] == 511.0
     assert all(not math.isnan(y) for y in ys)
-    xs, _ = colors.bin_mean_xy(x, x + 1, bins=64, log=True)
+    xs, _ = plotting.bin_mean_xy(x, x + 1, bins=64, log=True)
     assert len(xs) == 64
 
 
@@ -427,7 +428,7 @@ async def test_running_snapshots_are_paced_by_what_drawing_costs() -> None:
         panel._pacer.min_interval = 0.2
         panel.show(running[0])
         await pilot.pause()
-        for plot in panel.query(colors.TimedPlot):
+        for plot in panel.query(plotting.TimedPlot):
             plot.render_seconds = 0.025  # as if plotext took 50 ms in all: 0.5 s apart
         panel._pacer.request(urgent=True)  # a drawing just now
         first = panel.plotted_points()

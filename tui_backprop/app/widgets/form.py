@@ -16,6 +16,7 @@ from textual.widgets import Input, Label, Select, Static
 
 from tui_backprop.data import dataset_names
 from tui_backprop.engine import COSTS, HIDDEN_ACTIVATIONS, INITS
+from tui_backprop.formatting import plain
 from tui_backprop.training import ConfigError, RunConfig, load_preset, preset_names
 from tui_backprop.training.config import check_sizes_match
 
@@ -55,11 +56,6 @@ def pair_label(pair: str) -> str:
 def sizes_text(sizes: list[int]) -> str:
     """Layer sizes written as the user types them: 2-16-16-1."""
     return "-".join(str(n) for n in sizes)
-
-
-def number_text(value: float) -> str:
-    """A number without needless digits: 0.5, 1e-05, 3."""
-    return f"{value:g}"
 
 
 def preset_description(name: str) -> str:
@@ -160,7 +156,7 @@ class ExperimentForm(VerticalScroll, can_focus=False):
         if name == "sizes":
             return sizes_text(value)
         if isinstance(value, float):
-            return number_text(value)
+            return plain(value)
         return str(value)
 
     def _choice_of(self, name: str) -> str:
@@ -203,7 +199,7 @@ class ExperimentForm(VerticalScroll, can_focus=False):
         """Show a new η (changed by a key) without posting a change."""
         self.config = self.config.replace(eta=eta)
         with self.prevent(Input.Changed):
-            self.query_one("#field-eta", Input).value = number_text(eta)
+            self.query_one("#field-eta", Input).value = plain(eta)
         self.set_error("eta", "")
 
     def set_error(self, name: str, message: str) -> None:

@@ -14,21 +14,18 @@ from textual.events import Resize
 from textual.reactive import reactive
 from textual.widgets import Static
 
-from tui_backprop.app.widgets.colors import (
+from tui_backprop.app.widgets.pacing import Pacer
+from tui_backprop.app.widgets.palette import layer_color, rgb
+from tui_backprop.app.widgets.panel import SnapshotPanel
+from tui_backprop.app.widgets.plotting import Figure, TimedPlot, bin_mean_xy, round_axes
+from tui_backprop.app.widgets.text import (
     PLACEHOLDER,
-    Figure,
-    Pacer,
-    TimedPlot,
-    bin_mean_xy,
     fit_text,
-    layer_color,
-    rgb,
-    round_axes,
     sparkline,
     title_width,
     waiting_text,
 )
-from tui_backprop.app.widgets.panel import SnapshotPanel
+from tui_backprop.formatting import scientific
 from tui_backprop.training.snapshot import RUNNING, Snapshot
 
 #: below this content size the plot gives way to per-layer sparklines
@@ -71,11 +68,6 @@ def ratio_words(snapshot: Snapshot, short: bool = False) -> str:
     if short:
         return f"layer {first}: {amount}× {word} than {last}"
     return f"layer {first} learns {amount}× {word} than layer {last}"
-
-
-def short_number(value: float) -> str:
-    """A gradient norm in 8 cells: "1.23e-04", or "–" when not measured."""
-    return "–" if math.isnan(value) else f"{value:.2e}"
 
 
 class GradientPanel(SnapshotPanel):
@@ -212,8 +204,8 @@ class GradientPanel(SnapshotPanel):
             emphasis = Style(bold=layer in compared)
             text.append("━━ ", style=Style(color=rgb(layer_color(layer))))
             text.append(f"{layer + 1:<3}{'out' if layer == count - 1 else '':<3} ", emphasis)
-            text.append(short_number(snapshot.grad_norm_b[layer]) + " ", emphasis)
-            text.append(short_number(snapshot.grad_norm_w[layer]) + "\n", style=Style(dim=True))
+            text.append(scientific(snapshot.grad_norm_b[layer]) + " ", emphasis)
+            text.append(scientific(snapshot.grad_norm_w[layer]) + "\n", style=Style(dim=True))
         if self.show_weights:
             text.append("\nlines: ‖∇b‖ · dots: ‖∇w‖", style=Style(dim=True))
         return text
@@ -227,7 +219,7 @@ class GradientPanel(SnapshotPanel):
         lines = [Text(ratio, style=Style(bold=True), no_wrap=True, overflow="ellipsis")]
         norms = snapshot.steps_history.grad_norm_b
         for layer in range(min(count, max(self.size.height - 1, 0))):
-            name, value = f"{layer + 1} ", short_number(snapshot.grad_norm_b[layer])
+            name, value = f"{layer + 1} ", scientific(snapshot.grad_norm_b[layer])
             column = norms[:, layer] if norms.ndim == 2 and norms.shape[1] > layer else []
             spark = sparkline(np.asarray(column), width - len(name) - len(value) - 1, log=True)
             line = Text(name, style=Style(color=rgb(layer_color(layer))), no_wrap=True)

@@ -13,18 +13,11 @@ from rich.text import Text
 from textual.events import Click
 from textual.reactive import reactive
 
-from tui_backprop.app.widgets.colors import (
-    PLACEHOLDER,
-    Pacer,
-    centred,
-    diverging_palette,
-    fit_text,
-    half_block_lines,
-    lines_renderable,
-    merge_cells,
-    note_in_middle,
-)
+from tui_backprop.app.widgets.canvas import half_block_lines, lines_renderable, merge_cells
+from tui_backprop.app.widgets.pacing import Pacer
+from tui_backprop.app.widgets.palette import diverging_palette
 from tui_backprop.app.widgets.panel import SnapshotPanel
+from tui_backprop.app.widgets.text import PLACEHOLDER, centred, fit_text, note_in_middle
 from tui_backprop.training.snapshot import RUNNING, Snapshot
 
 #: colour levels on each side of 0

@@ -9,23 +9,18 @@ from textual.events import Resize
 from textual.reactive import reactive
 from textual.widgets import Static
 
-from tui_backprop.app.widgets.colors import (
-    BATCH_COLOR,
+from tui_backprop.app.widgets.pacing import Pacer
+from tui_backprop.app.widgets.palette import BATCH_COLOR, TEST_COLOR, TRAIN_COLOR
+from tui_backprop.app.widgets.panel import SnapshotPanel
+from tui_backprop.app.widgets.plotting import Figure, TimedPlot, finite_xy, round_axes
+from tui_backprop.app.widgets.text import (
     PLACEHOLDER,
-    TEST_COLOR,
-    TRAIN_COLOR,
-    Figure,
-    Pacer,
-    TimedPlot,
-    finite_xy,
     fit_text,
-    number,
-    round_axes,
     sparkline,
     title_width,
     waiting_text,
 )
-from tui_backprop.app.widgets.panel import SnapshotPanel
+from tui_backprop.formatting import number, percent
 from tui_backprop.training.snapshot import RUNNING, Snapshot
 
 #: below this content size the plots give way to a text summary with a sparkline
@@ -228,8 +223,3 @@ class LossPanel(SnapshotPanel):
             acc = percent(snapshot.train_accuracy)
             lines.append(f"acc {acc} · test {percent(snapshot.test_accuracy)}")
         return "\n".join(line[:width] for line in lines)
-
-
-def percent(fraction: float | None, decimals: int = 1) -> str:
-    """An accuracy in [0, 1] as "97.3%" ("–" when missing)."""
-    return "–" if fraction is None else f"{100 * fraction:.{decimals}f}%"

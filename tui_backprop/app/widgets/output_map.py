@@ -15,30 +15,22 @@ from textual.events import Resize
 from textual.widget import Widget
 from textual.widgets import Static
 
-from tui_backprop.app.widgets.colors import (
-    PLACEHOLDER,
+from tui_backprop.app.widgets.canvas import half_block_lines, lines_renderable, merge_cells
+from tui_backprop.app.widgets.pacing import Pacer
+from tui_backprop.app.widgets.palette import (
     TEST_COLOR,
     TRAIN_COLOR,
-    Figure,
-    Pacer,
     Palette,
-    TimedPlot,
-    centred,
     class_color,
     class_palette,
-    finite_xy,
-    fit_text,
-    half_block_lines,
-    lines_renderable,
-    merge_cells,
     mix,
-    number,
     rgb,
-    round_axes,
     sequential_palette,
-    title_width,
 )
 from tui_backprop.app.widgets.panel import SnapshotPanel
+from tui_backprop.app.widgets.plotting import Figure, TimedPlot, finite_xy, round_axes
+from tui_backprop.app.widgets.text import PLACEHOLDER, centred, fit_text, title_width
+from tui_backprop.formatting import number
 from tui_backprop.training.snapshot import OutputMap
 
 #: shades per class, from unsure to sure

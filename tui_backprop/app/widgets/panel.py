@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.widget import Widget
 
-from tui_backprop.app.widgets.colors import Pacer
+from tui_backprop.app.widgets.pacing import Pacer
 from tui_backprop.training.snapshot import RUNNING, Snapshot
 
 

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import math
-
 from rich.text import Text
 from textual.widget import Widget
 
+from tui_backprop.formatting import compact, number, percent
 from tui_backprop.training import Snapshot
 
 #: a glyph per state, so the state reads at a glance even without colour; all one cell
@@ -23,21 +22,6 @@ GLYPHS = {
     "error": "✗",
 }
 STATES = tuple(GLYPHS)
-
-
-def compact_number(value: float) -> str:
-    """12345 → '12.3k', 1234567 → '1.23M'."""
-    for limit, suffix in ((1e6, "M"), (1e3, "k")):
-        if abs(value) >= limit:
-            return f"{value / limit:.3g}{suffix}"
-    return f"{value:.0f}"
-
-
-def cost_text(value: float | None) -> str:
-    """A cost with four significant digits, or '—' when not measured yet."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "—"
-    return f"{value:.4g}"
 
 
 class StatusBar(Widget):
@@ -101,14 +85,14 @@ class StatusBar(Widget):
             parts.append((f"step {s.step:,}", ""))
         if s is not None and s.step:
             last = s.train_cost if s.train_cost is not None else s.batch_cost
-            parts.append((f"cost {cost_text(last)}", ""))
+            parts.append((f"cost {number(last, 4)}", ""))
             if s.train_accuracy is not None:
-                parts.append((f"acc {s.train_accuracy:.1%}", ""))
+                parts.append((f"acc {percent(s.train_accuracy)}", ""))
         if self.eta is not None:
-            parts.append((f"η {self.eta:.4g}", ""))
+            parts.append((f"η {number(self.eta, 4)}", ""))
         if s is not None and s.state == "running":
             unit = "/s" if short else " samples/s"
-            parts.append((f"{compact_number(s.samples_per_second)}{unit}", "dim"))
+            parts.append((f"{compact(s.samples_per_second)}{unit}", "dim"))
         if self.note and not short:
             parts.append((self.note, "dim"))
         return parts
