@@ -136,8 +136,8 @@ def test_load_dataset_uses_cache_dir_and_mirror_options(
     assert "20 train / 10 validation / 10 test" in data.info.description
 
 
-def test_checksum_mismatch_deletes_the_download_and_says_so(tmp_path: Path) -> None:
-    """A served file with the wrong SHA-256 is deleted, and the error says why."""
+def test_checksum_mismatch_moves_our_download_aside_and_says_so(tmp_path: Path) -> None:
+    """A served file with the wrong SHA-256 is moved aside to .rejected, and the error says why."""
     checksums, _ = write_fake_mnist(tmp_path / "mirror")
     checksums[mnist_module.TRAIN_IMAGES] = "0" * 64
     cache = tmp_path / "cache"
@@ -146,35 +146,36 @@ def test_checksum_mismatch_deletes_the_download_and_says_so(tmp_path: Path) -> N
             seed=0, cache_dir=str(cache), mirror=str(tmp_path / "mirror"), checksums=checksums
         )
     message = str(caught.value)
-    assert "SHA-256 mismatch" in message and "deleted" in message
+    assert "SHA-256 mismatch" in message and "moved aside" in message
     assert mnist_module.TRAIN_IMAGES in message and "0" * 64 in message
-    assert list(cache.iterdir()) == []
+    assert [p.name for p in cache.iterdir()] == [mnist_module.TRAIN_IMAGES + ".rejected"]
 
 
-def test_corrupt_cached_file_is_deleted_and_downloaded_again(tmp_path: Path) -> None:
-    """A cached file that fails its checksum is replaced from the mirror."""
+def test_a_cached_file_failing_its_checksum_is_never_deleted(tmp_path: Path) -> None:
+    """The user's own file in the cache (wrong SHA-256) is left byte for byte, and explained."""
     checksums, _ = write_fake_mnist(tmp_path / "mirror")
     cache = tmp_path / "cache"
     cache.mkdir()
-    (cache / mnist_module.TEST_LABELS).write_bytes(b"truncated")
-    data = mnist_module.load_mnist(
-        seed=0, cache_dir=str(cache), mirror=str(tmp_path / "mirror"),
-        checksums=checksums, n_validation=5,
-    )  # fmt: skip
-    assert len(data.X_test) == N_TEST
-    assert (cache / mnist_module.TEST_LABELS).read_bytes() == (
-        tmp_path / "mirror" / mnist_module.TEST_LABELS
-    ).read_bytes()
+    (cache / mnist_module.TEST_LABELS).write_bytes(b"my own copy")
+    with pytest.raises(DatasetError) as caught:
+        mnist_module.load_mnist(
+            seed=0, cache_dir=str(cache), mirror=str(tmp_path / "mirror"),
+            checksums=checksums, n_validation=5,
+        )  # fmt: skip
+    message = str(caught.value)
+    assert "left untouched" in message and "`path` option" in message
+    assert str(cache / mnist_module.TEST_LABELS) in message
+    assert (cache / mnist_module.TEST_LABELS).read_bytes() == b"my own copy"
 
 
-def test_corrupt_cached_file_offline_says_it_was_deleted(tmp_path: Path) -> None:
-    """Offline, a bad cached file is still deleted, and the error reports both problems."""
+def test_a_cached_file_failing_its_checksum_offline_is_kept_too(tmp_path: Path) -> None:
+    """Offline, a bad cached file is still kept, and the error names it."""
     cache = tmp_path / "cache"
     cache.mkdir()
     (cache / mnist_module.TRAIN_IMAGES).write_bytes(b"junk")
-    with pytest.raises(DatasetError, match=r"had SHA-256 .*deleted it"):
+    with pytest.raises(DatasetError, match=r"has SHA-256 .*left untouched"):
         mnist_module.load_mnist(seed=0, cache_dir=str(cache), mirror="", opener=no_network)
-    assert not (cache / mnist_module.TRAIN_IMAGES).exists()
+    assert (cache / mnist_module.TRAIN_IMAGES).read_bytes() == b"junk"
 
 
 def test_offline_error_names_the_mirrors_and_suggests_digits(tmp_path: Path) -> None:
@@ -186,6 +187,7 @@ def test_offline_error_names_the_mirrors_and_suggests_digits(tmp_path: Path) -> 
     for base in mnist_module.MIRRORS:
         assert base + mnist_module.TRAIN_IMAGES in message
     assert "`digits`" in message and str(tmp_path) in message
+    assert "dataset_options.path" in message and "mnist.pkl.gz" in message
 
 
 def test_unreachable_file_mirror_fails_the_same_way(tmp_path: Path) -> None:

@@ -10,7 +10,14 @@ Only NumPy, the standard library and platformdirs are used here.
 
 from .base import Dataset, DatasetError, DatasetInfo
 from .options import DatasetSpec, OptionSpec
-from .registry import DATASETS, dataset_names, get_spec, load_dataset, validate_options
+from .registry import (
+    DATASETS,
+    dataset_names,
+    get_spec,
+    load_dataset,
+    resolve_paths,
+    validate_options,
+)
 
 __all__ = [
     "DATASETS",
@@ -22,5 +29,6 @@ __all__ = [
     "dataset_names",
     "get_spec",
     "load_dataset",
+    "resolve_paths",
     "validate_options",
 ]

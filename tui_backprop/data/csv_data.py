@@ -216,7 +216,11 @@ SPECS = (
         "csv",
         "Your own CSV file: numeric feature columns and one label column",
         (
-            OptionSpec("path", str, None, "path of the CSV file", required=True),
+            OptionSpec(
+                "path", str, None,
+                "path of the CSV file (in a preset: relative to the preset's folder)",
+                required=True, is_path=True,
+            ),
             OptionSpec(
                 "label", (str, int), None,
                 "label column: a header name or a 0-based index (default: the last column)",

@@ -1,7 +1,13 @@
-"""MNIST 28×28 handwritten digits, downloaded on first use into a cache and SHA-256 verified.
+"""MNIST 28×28 handwritten digits: from the user's own copy, or downloaded once into a cache.
 
 Split as in Nielsen's book: the first 50,000 of the 60,000 training images train, the last
-10,000 validate, and the 10,000 t10k images test. Pixels are scaled to [0, 1] by /255.
+10,000 validate, and the 10,000 t10k images test (Nielsen's mnist.pkl.gz carries that split
+itself). Pixels are scaled to [0, 1] by /255.
+
+The `path` option takes a copy on disk in any of three formats (see ``mnist_files``);
+without it the four IDX files are downloaded into the cache and SHA-256 verified. A file in
+the cache that fails its checksum is never deleted (it may be the user's own copy): the
+error says so. Only our own failed downloads are moved aside, to ``NAME.rejected``.
 """
 
 from __future__ import annotations
@@ -19,7 +25,7 @@ import platformdirs
 
 from .arrays import class_targets, frozen
 from .base import Dataset, DatasetError, DatasetInfo
-from .idx import read_idx
+from .mnist_files import FORMATS_TEXT, IMAGE_SHAPE, MnistParts, Part, read_idx_pair, read_local
 from .options import DatasetSpec, OptionSpec, seed_option
 
 MIRRORS = (
@@ -36,12 +42,14 @@ SHA256 = {
     TEST_IMAGES: "8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584aec276f5a2dbc4e6",
     TEST_LABELS: "f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6",
 }
-IMAGE_MAGIC = 0x00000803
-LABEL_MAGIC = 0x00000801
-IMAGE_SHAPE = (28, 28)
 VALIDATION_SIZE = 10_000
 DOWNLOAD_TIMEOUT = 30.0
 CLASS_NAMES = tuple(str(digit) for digit in range(10))
+GET_MNIST = (
+    "set the dataset option `path` to a copy you have (--set dataset_options.path=...: "
+    f"{FORMATS_TEXT}), or use the `digits` dataset (8×8 digits shipped with the app, "
+    "works offline)"
+)
 
 Opener = Callable[..., BinaryIO]
 """Called as opener(url, timeout=seconds), like urllib.request.urlopen."""
@@ -77,15 +85,24 @@ def download(url: str, target: Path, opener: Opener, timeout: float) -> None:
 
 
 def fetch(name: str, directory: Path, sha256: str, bases: Sequence[str], opener: Opener) -> Path:
-    """The verified file name in directory, downloaded from the first base URL that works."""
+    """The verified file name in directory, downloaded from the first base URL that works.
+
+    A file already there that fails the checksum is left untouched and reported: we did not
+    necessarily write it. A download goes to NAME.part and is renamed into place only once
+    verified; one that fails the checksum is moved aside to NAME.rejected.
+    """
     path = directory / name
-    problems = []
     if path.exists():
         actual = sha256_of(path)
         if actual == sha256:
             return path
-        path.unlink()
-        problems.append(f"the cached {path} had SHA-256 {actual}, expected {sha256}; deleted it")
+        raise DatasetError(
+            f"mnist: the cached {path} has SHA-256 {actual}, expected {sha256} (the published "
+            f"file's). It was left untouched: if it is your own copy (unpacked or re-compressed, "
+            f"say), point the `path` option at its folder, where copies are checked by structure "
+            f"instead; otherwise move it away and the next run downloads a fresh one."
+        )
+    problems = []
     partial = directory / (name + ".part")
     for base in bases:
         url = base + name
@@ -99,62 +116,23 @@ def fetch(name: str, directory: Path, sha256: str, bases: Sequence[str], opener:
         if actual == sha256:
             partial.replace(path)
             return path
-        partial.unlink()
+        rejected = directory / (name + ".rejected")
+        partial.replace(rejected)
         problems.append(
-            f"{url}: SHA-256 mismatch (got {actual}, expected {sha256}); deleted the download"
+            f"{url}: SHA-256 mismatch (got {actual}, expected {sha256}); "
+            f"the download was moved aside to {rejected}"
         )
     tried = "\n".join(f"  - {problem}" for problem in problems)
     raise DatasetError(
         f"mnist: could not download {name} into {directory}. Tried:\n{tried}\n"
-        f"Check the network (or set the `mirror` option), put the four MNIST .gz files in "
-        f"that folder yourself, or use the `digits` dataset (8×8 digits shipped with the app, "
-        f"works offline)."
+        f"Check the network (or set the `mirror` option), {GET_MNIST}."
     )
 
 
-def read_images_and_labels(images_path: Path, labels_path: Path) -> tuple[np.ndarray, np.ndarray]:
-    """Images (n, 28, 28) uint8 and labels (n,) from an IDX pair, checked against each other."""
-    images = read_idx(images_path, IMAGE_MAGIC)
-    labels = read_idx(labels_path, LABEL_MAGIC)
-    if images.dtype != np.uint8 or images.ndim != 3 or images.shape[1:] != IMAGE_SHAPE:
-        raise DatasetError(
-            f"mnist: {images_path} holds {images.dtype} of shape {images.shape}, "
-            f"expected uint8 images of shape (n, 28, 28)"
-        )
-    if labels.dtype != np.uint8 or labels.ndim != 1 or len(labels) != len(images):
-        raise DatasetError(
-            f"mnist: {labels_path} holds {labels.dtype} of shape {labels.shape}, "
-            f"expected {len(images)} uint8 labels to match {images_path.name}"
-        )
-    if labels.size and labels.max() > 9:
-        raise DatasetError(f"mnist: {labels_path} has label {labels.max()}, expected 0..9")
-    return images, labels
-
-
-def _inputs_and_targets(images: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Frozen inputs (n, 784) scaled to [0, 1] and one-hot targets (n, 10)."""
-    X = images.reshape(len(images), -1).astype(np.float64)
-    X /= 255.0
-    return frozen(X), frozen(class_targets(labels, len(CLASS_NAMES)))
-
-
-def load_mnist(
-    *,
-    seed: int,
-    cache_dir: str,
-    mirror: str,
-    checksums: Mapping[str, str] | None = None,
-    opener: Opener | None = None,
-    n_validation: int | None = None,
-) -> Dataset:
-    """MNIST split 50,000 / 10,000 / 10,000, downloading and verifying files as needed.
-
-    checksums, opener and n_validation exist for tests (small files served from file:// URLs).
-    The seed has no effect: the split is fixed, as in the book.
-    """
-    checksums = SHA256 if checksums is None else checksums
-    n_validation = VALIDATION_SIZE if n_validation is None else n_validation
-    opener = urllib.request.urlopen if opener is None else opener
+def downloaded(
+    cache_dir: str, mirror: str, checksums: Mapping[str, str], opener: Opener
+) -> MnistParts:
+    """The four IDX files fetched into the cache (or found there) and read."""
     directory = Path(cache_dir).expanduser() if cache_dir else default_cache_dir()
     try:
         directory.mkdir(parents=True, exist_ok=True)
@@ -162,21 +140,67 @@ def load_mnist(
         raise DatasetError(f"mnist: cannot create the cache folder {directory}: {error}") from error
     bases = base_urls(mirror)
     paths = {name: fetch(name, directory, checksums[name], bases, opener) for name in SHA256}
-    train_images, train_labels = read_images_and_labels(paths[TRAIN_IMAGES], paths[TRAIN_LABELS])
-    test_images, test_labels = read_images_and_labels(paths[TEST_IMAGES], paths[TEST_LABELS])
-    if not 0 < n_validation < len(train_images):
+    train = read_idx_pair(paths[TRAIN_IMAGES], paths[TRAIN_LABELS], "training")
+    test = read_idx_pair(paths[TEST_IMAGES], paths[TEST_LABELS], "test")
+    return MnistParts(train, None, test, str(directory))
+
+
+def _inputs_and_targets(part: Part) -> tuple[np.ndarray, np.ndarray]:
+    """Frozen inputs (n, 784) scaled to [0, 1] and one-hot targets (n, 10)."""
+    X = part.images.astype(np.float64)
+    if part.images.dtype == np.uint8:
+        X /= 255.0
+    return frozen(X), frozen(class_targets(part.labels, len(CLASS_NAMES)))
+
+
+def split_validation(parts: MnistParts, n_validation: int) -> tuple[Part, Part]:
+    """(train, validation): the file's own split, or the last n_validation training images."""
+    if parts.validation is not None:
+        return parts.train, parts.validation
+    images, labels = parts.train.images, parts.train.labels
+    if not 0 < n_validation < len(images):
         raise DatasetError(
-            f"mnist: cannot hold out {n_validation} validation images from "
-            f"{len(train_images)} training images"
+            f"mnist: {parts.source}: cannot hold out {n_validation} validation images from "
+            f"{len(images)} training images"
         )
-    n_train = len(train_images) - n_validation
-    X_train, Y_train = _inputs_and_targets(train_images[:n_train], train_labels[:n_train])
-    X_val, Y_val = _inputs_and_targets(train_images[n_train:], train_labels[n_train:])
-    X_test, Y_test = _inputs_and_targets(test_images, test_labels)
+    n_train = len(images) - n_validation
+    return (
+        Part(images[:n_train], labels[:n_train]),
+        Part(images[n_train:], labels[n_train:]),
+    )
+
+
+def load_mnist(
+    *,
+    seed: int,
+    path: str = "",
+    cache_dir: str,
+    mirror: str,
+    checksums: Mapping[str, str] | None = None,
+    opener: Opener | None = None,
+    n_validation: int | None = None,
+) -> Dataset:
+    """MNIST split 50,000 / 10,000 / 10,000, from `path` or downloaded and verified.
+
+    checksums, opener and n_validation exist for tests (small files served from file:// URLs).
+    The seed has no effect: the split is fixed, as in the book.
+    """
+    n_validation = VALIDATION_SIZE if n_validation is None else n_validation
+    if path:
+        parts = read_local(path)
+    else:
+        checksums = SHA256 if checksums is None else checksums
+        opener = urllib.request.urlopen if opener is None else opener
+        parts = downloaded(cache_dir, mirror, checksums, opener)
+    train, validation = split_validation(parts, n_validation)
+    X_train, Y_train = _inputs_and_targets(train)
+    X_val, Y_val = _inputs_and_targets(validation)
+    X_test, Y_test = _inputs_and_targets(parts.test)
     info = DatasetInfo(
         name="mnist",
         description=(
-            f"MNIST 28×28 digits ({n_train} train / {n_validation} validation / {len(X_test)} test)"
+            f"MNIST 28×28 digits ({len(X_train)} train / {len(X_val)} validation / "
+            f"{len(X_test)} test)"
         ),
         n_inputs=IMAGE_SHAPE[0] * IMAGE_SHAPE[1],
         n_outputs=len(CLASS_NAMES),
@@ -192,11 +216,18 @@ def load_mnist(
 SPECS = (
     DatasetSpec(
         "mnist",
-        "MNIST 28×28 digits, 50k train / 10k validation / 10k test (downloads ~11 MB once)",
+        "MNIST 28×28 digits, 50k train / 10k validation / 10k test (your copy, or ~11 MB "
+        "downloaded once)",
         (
             seed_option("no effect: MNIST's split is fixed, as in the book"),
             OptionSpec(
-                "cache_dir", str, "", "folder for the downloaded files (empty: the user cache)"
+                "path", str, "",
+                f"your copy of MNIST: {FORMATS_TEXT} (empty: download into cache_dir)",
+                is_path=True,
+            ),
+            OptionSpec(
+                "cache_dir", str, "", "folder for the downloaded files (empty: the user cache)",
+                is_path=True,
             ),
             OptionSpec(
                 "mirror", str, "", "base URL or folder to download from (empty: built-in mirrors)"
@@ -204,4 +235,4 @@ SPECS = (
         ),
         load_mnist,
     ),
-)
+)  # fmt: skip

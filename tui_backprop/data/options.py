@@ -31,6 +31,8 @@ class OptionSpec:
     """When True, min and max themselves are not allowed (e.g. 0 < test_fraction < 1)."""
     choices: tuple[str, ...] = ()
     required: bool = False
+    is_path: bool = False
+    """A file or folder: a relative one in a preset file means relative to that file's folder."""
 
     @property
     def types(self) -> tuple[type, ...]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+from pathlib import Path
 from typing import Any
 
 from . import csv_data, digits, mnist, regression, synthetic
@@ -63,6 +64,23 @@ def validate_options(name: str, options: dict[str, Any]) -> dict[str, Any]:
         else:
             checked[option.name] = option.default
     return checked
+
+
+def resolve_paths(name: str, options: dict[str, Any], base: str | Path) -> dict[str, Any]:
+    """Options with each relative file or folder made relative to base (a preset's folder).
+
+    Unknown datasets and options are left for ``validate_options`` to report.
+    """
+    spec = DATASETS.get(name)
+    if spec is None:
+        return dict(options)
+    paths = {option.name for option in spec.options if option.is_path}
+    resolved = dict(options)
+    for key, value in options.items():
+        if key in paths and isinstance(value, str) and value:
+            path = Path(value).expanduser()
+            resolved[key] = str(path if path.is_absolute() else Path(base) / path)
+    return resolved
 
 
 def load_dataset(name: str, **options: Any) -> Dataset:
