@@ -17,7 +17,7 @@ from typing import Any
 
 import tomli_w
 
-from tui_backprop.data import DatasetError, dataset_names, validate_options
+from tui_backprop.data import DatasetError, dataset_names, resolve_paths, validate_options
 from tui_backprop.engine import COSTS, DTYPES, HIDDEN_ACTIVATIONS, INITS, OUTPUT_ACTIVATIONS
 
 
@@ -279,8 +279,13 @@ def check_sizes_match(config: RunConfig, n_inputs: int, n_outputs: int, source: 
 
 
 def apply_overrides(config: RunConfig, overrides: list[str], source: str = "--set") -> RunConfig:
-    """Apply ``key=value`` strings (``--set eta=0.1``, ``--set dataset_options.noise=0.2``)."""
+    """Apply ``key=value`` strings (``--set eta=0.1``, ``--set dataset_options.noise=0.2``).
+
+    A different ``dataset`` starts from its own defaults: the previous dataset's options are
+    dropped, and only the ``dataset_options.*`` given here are kept.
+    """
     data = config.to_dict()
+    given_options: dict[str, str] = {}
     for item in overrides:
         key, sep, text = item.partition("=")
         key = key.strip()
@@ -288,6 +293,7 @@ def apply_overrides(config: RunConfig, overrides: list[str], source: str = "--se
             raise ConfigError(f"{source} {item!r}: expected key=value, such as eta=0.5")
         if key.startswith("dataset_options."):
             data["dataset_options"] = {**data["dataset_options"], key.split(".", 1)[1]: text}
+            given_options[key.split(".", 1)[1]] = text
             continue
         if key not in FIELDS:
             close = difflib.get_close_matches(key, list(FIELDS), n=1)
@@ -295,6 +301,8 @@ def apply_overrides(config: RunConfig, overrides: list[str], source: str = "--se
             raise ConfigError(f"{source} {item!r}: unknown field {key!r}{hint}")
         # strings are parsed into the field's type by from_dict's checks
         data[key] = text.strip()
+    if data["dataset"] != config.dataset:
+        data["dataset_options"] = given_options
     return from_dict(data, source=source)
 
 
@@ -311,6 +319,9 @@ def load(path: str | Path) -> RunConfig:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: not valid TOML: {error}") from None
+    options = data.get("dataset_options")
+    if isinstance(options, dict) and isinstance(data.get("dataset"), str):
+        data["dataset_options"] = resolve_paths(data["dataset"], options, path.parent)
     return from_dict(data, source=str(path))
 
 
