@@ -27,6 +27,7 @@ from tui_backprop.training import (
     load_preset,
 )
 from tui_backprop.training.model_io import ModelFileError, load_model, save_model
+from tui_backprop.training.states import USABLE_END_STATES, RunState
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_DIVERGED, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 #: the errors that mean "bad input": reported in one line, exit 2
@@ -68,7 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("presets", help="list the presets with their descriptions")
 
     check = commands.add_parser(
-        "gradcheck", help="compare backprop's gradient with finite differences (the seed's claim)"
+        "gradcheck", help="compare backprop's gradient with finite differences (chapter 2's claim)"
     )
     _add_experiment_options(check, default_preset=DEFAULT_PRESET)
     check.add_argument(
@@ -165,13 +166,13 @@ def _train(args: argparse.Namespace, config: RunConfig) -> int:
     finally:
         if metrics is not None:
             metrics.close()
-    if args.save and final.state in ("finished", "stopped"):
+    if args.save and final.state in USABLE_END_STATES:
         save_model(args.save, run.trainer.net, config)
         print(f"saved the network to {args.save}")
-    if final.state == "diverged":
+    if final.state == RunState.DIVERGED:
         print(f"tui-backprop: {final.message}", file=sys.stderr)
         return EXIT_DIVERGED
-    if final.state == "failed":
+    if final.state == RunState.FAILED:
         print(f"tui-backprop: {final.message}", file=sys.stderr)
         return EXIT_FAILED
     return EXIT_OK
@@ -218,7 +219,7 @@ def _gradcheck(config: RunConfig, samples: int) -> int:
         )
     one_sided = reports[1]
     print(
-        f"\nThe seed's count: one forward pass per parameter, (number of parameters + 1) = "
+        f"\nChapter 2's count: one forward pass per parameter, (number of parameters + 1) = "
         f"{one_sided.fd_forward_passes:,} passes over the batch against backprop's 2; "
         f"one-sided took {one_sided.speedup:,.0f}× as long as backprop here."
     )

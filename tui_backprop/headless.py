@@ -17,8 +17,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from tui_backprop.engine import Network
 from tui_backprop.formatting import fixed, percent
-from tui_backprop.training import RunConfig, Snapshot, Trainer
-from tui_backprop.training.trainer import EpochRecord
+from tui_backprop.training import EpochRecord, RunConfig, Snapshot, Trainer
+from tui_backprop.training.states import USABLE_END_STATES
 
 
 def _json_number(value: float | int | None) -> float | int | None:
@@ -107,5 +107,5 @@ class HeadlessRun:
             parts.append(f"test accuracy {percent(final.test_accuracy, 2)}")
         if final.test_cost is not None:
             parts.append(f"test cost {fixed(final.test_cost)}")
-        out = sys.stdout if final.state in ("finished", "stopped") else sys.stderr
+        out = sys.stdout if final.state in USABLE_END_STATES else sys.stderr
         print("; ".join(parts), file=out, flush=True)

@@ -18,7 +18,7 @@ from tui_backprop.app import BackpropApp
 from tui_backprop.app.app import TRAINER_THREAD_NAME
 from tui_backprop.app.messages import SnapshotReady
 from tui_backprop.app.screens.help import HELP, HelpScreen
-from tui_backprop.app.session import ThrottledListener, fit_sizes
+from tui_backprop.app.session import MAX_SNAPSHOTS_PER_SECOND, fit_sizes
 from tui_backprop.data import load_dataset
 from tui_backprop.training import DEFAULT_PRESET, RunConfig, Trainer
 
@@ -382,20 +382,19 @@ def test_snapshot_messages_coalesce(app_xor_config: RunConfig) -> None:
     assert not SnapshotReady(first, 1).can_replace(SnapshotReady(second, 2))
 
 
-def test_the_listener_throttles_running_snapshots_only(app_xor_config: RunConfig) -> None:
-    """Running snapshots are thinned (to 5/s); paused and terminal ones always pass."""
-    from dataclasses import replace
-
-    forwarded = []
-    listener = ThrottledListener(forwarded.append)
-    snapshot = Trainer(app_xor_config).snapshot()
-    running = replace(snapshot, state="running")
-    for _ in range(100):
-        listener(running)
-    assert len(forwarded) == 1 and listener.dropped == 99
-    listener(replace(snapshot, state="paused"))
-    listener(replace(snapshot, state="finished"))
-    assert [s.state for s in forwarded] == ["running", "paused", "finished"]
+async def test_the_app_asks_the_trainer_for_its_cadence(app_xor_config: RunConfig) -> None:
+    """One throttle: the trainer reports at the app's rate and every report is posted."""
+    app = BackpropApp(config=app_xor_config.replace(max_steps_per_second=0))
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        assert app.trainer is not None
+        assert app.trainer.cadence == (pytest.approx(1 / MAX_SNAPSHOTS_PER_SECOND), 0)
+        posted = []
+        listener = app.trainer.listener
+        app.trainer.listener = lambda snapshot: (posted.append(snapshot), listener(snapshot))
+        await pilot.press("space")
+        await wait_until(pilot, lambda: len(posted) >= 3, "three reports")
+        await wait_until(pilot, lambda: shown_step(app) == posted[-1].step, "the last one shown")
 
 
 def test_sizes_follow_the_dataset(app_xor_config: RunConfig) -> None:

@@ -8,8 +8,15 @@ import time
 import numpy as np
 import pytest
 
-from tui_backprop.training import ConfigError, Trainer, from_dict, load_preset
-from tui_backprop.training.snapshot import DIVERGED, FINISHED, PAUSED, RUNNING, STOPPED
+from tui_backprop.training import ConfigError, RunState, Trainer, from_dict, load_preset
+
+DIVERGED, FINISHED, PAUSED, RUNNING, STOPPED = (
+    RunState.DIVERGED,
+    RunState.FINISHED,
+    RunState.PAUSED,
+    RunState.RUNNING,
+    RunState.STOPPED,
+)
 
 
 def _config(**changes):
@@ -196,21 +203,6 @@ def test_vanishing_gradients_preset_shows_a_large_ratio():
     ratios = [trainer.step().first_to_last_ratio for _ in range(20)]
     assert np.median(ratios) > 20
     assert trainer.step().compared_layers == (1, 4)
-
-
-def test_gathering_per_batch_gives_the_same_run_as_copying_per_epoch(monkeypatch):
-    """Large data is gathered mini-batch by mini-batch; the batches, and results, are equal."""
-    from tui_backprop.training import trainer as trainer_module
-
-    copied = Trainer(_config())
-    assert not copied._gather_per_batch
-    first = copied.run()
-    monkeypatch.setattr(trainer_module, "GATHER_PER_BATCH_BYTES", 0)
-    gathered = Trainer(_config())
-    assert gathered._gather_per_batch
-    second = gathered.run()
-    assert first.test_cost == second.test_cost
-    assert np.array_equal(copied.net.weights[0], gathered.net.weights[0])
 
 
 def test_evaluating_every_few_epochs_and_always_after_the_last():

@@ -1,7 +1,8 @@
 """The Textual app: keys, the trainer's thread worker, and the wiring between them.
 
-Snapshots travel up from the trainer's thread as ``SnapshotReady`` messages (throttled in
-the listener, coalesced in the queue); the app sets them on the main screen's widgets.
+Snapshots travel up from the trainer's thread as ``SnapshotReady`` messages (at the
+cadence the app asks the trainer for, coalesced in the queue); the app sets them on the
+main screen's widgets.
 """
 
 from __future__ import annotations
@@ -18,11 +19,23 @@ from tui_backprop.app.commands import PresetCommands
 from tui_backprop.app.messages import DatasetLoaded, SnapshotReady
 from tui_backprop.app.screens.help import HelpScreen
 from tui_backprop.app.screens.main import MainScreen
-from tui_backprop.app.session import DatasetCache, ThrottledListener, fit_sizes, initial_config
+from tui_backprop.app.session import (
+    MAX_SNAPSHOTS_PER_SECOND,
+    DatasetCache,
+    fit_sizes,
+    initial_config,
+)
 from tui_backprop.app.widgets import ExperimentForm
 from tui_backprop.data import DatasetError
-from tui_backprop.training import ConfigError, RunConfig, Snapshot, Trainer, load_preset
-from tui_backprop.training.snapshot import TERMINAL_STATES
+from tui_backprop.training import (
+    TERMINAL_STATES,
+    ConfigError,
+    RunConfig,
+    RunState,
+    Snapshot,
+    Trainer,
+    load_preset,
+)
 
 #: the name the training thread carries while it trains (tests look for it)
 TRAINER_THREAD_NAME = "tui-backprop-trainer"
@@ -97,7 +110,7 @@ class BackpropApp(App[None]):
         try:
             dataset = self.datasets.load(config)
             config = fit_sizes(config, dataset)
-            trainer = Trainer(config, dataset)
+            trainer = Trainer(config, dataset, report_every_seconds=1 / MAX_SNAPSHOTS_PER_SECOND)
         except (ConfigError, DatasetError) as error:
             self._show_build_error(error)
             return False
@@ -108,19 +121,19 @@ class BackpropApp(App[None]):
         """Stop the old run and show the new, untrained network."""
         self._stop_run()
         run_id = self.run_id
-        trainer.listener = ThrottledListener(lambda snapshot: self._post(snapshot, run_id))
+        trainer.listener = lambda snapshot: self._post(snapshot, run_id)
         self.trainer, self.config, self.preset_name = trainer, config, preset
         info = trainer.dataset.info
         main = self.main
         main.form.load(config, preset, (info.n_inputs, info.n_outputs))
         main.set_drawable(info.n_inputs in (1, 2))
         main.clear()
-        self.latest = trainer.snapshot()  # idle: safe to read in this thread
+        self.latest = trainer.snapshot()
         main.show(self.latest)
 
     def _show_build_error(self, error: Exception) -> None:
         """Put a build error at the form field it concerns, and say it."""
-        field = "sizes" if isinstance(error, ConfigError) and "sizes" in str(error) else "dataset"
+        field = "sizes" if isinstance(error, ConfigError) and error.field == "sizes" else "dataset"
         self.main.form.set_error(field, str(error))
         if self.trainer is None:
             self.main.status.set_state("error", "fix the form to build a network")
@@ -184,7 +197,7 @@ class BackpropApp(App[None]):
         if message.run_id != self.run_id or not self.main.status.is_attached:
             return  # an old run's last words, or the app is closing
         snapshot = message.snapshot
-        previous = self.latest.state if self.latest is not None else "idle"
+        previous = self.latest.state if self.latest is not None else RunState.IDLE
         self.latest = snapshot
         self.main.show(snapshot)
         if snapshot.state != previous and snapshot.state in TERMINAL_STATES:
@@ -192,10 +205,11 @@ class BackpropApp(App[None]):
 
     def _announce(self, snapshot: Snapshot) -> None:
         """A notification for a finished, diverged or failed run."""
-        if snapshot.state == "finished":
+        if snapshot.state == RunState.FINISHED:
             self.notify(snapshot.message or "finished", title="Training finished")
-        elif snapshot.state in ("diverged", "failed"):
-            title = "Training diverged" if snapshot.state == "diverged" else "Training failed"
+        elif snapshot.state in (RunState.DIVERGED, RunState.FAILED):
+            diverged = snapshot.state == RunState.DIVERGED
+            title = "Training diverged" if diverged else "Training failed"
             self.notify(snapshot.message, title=title, severity="error", timeout=10)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
@@ -205,7 +219,7 @@ class BackpropApp(App[None]):
         error = event.worker.error
         self.notify(f"{type(error).__name__}: {error}", title="Worker failed", severity="error")
         if event.worker is self._worker:
-            self.main.status.set_state("failed", "see the notification")
+            self.main.status.set_state(RunState.FAILED, "see the notification")
 
     # -- form --------------------------------------------------------------------------------
 

@@ -1,20 +1,17 @@
 """The app's session helpers: the start-up preset, datasets kept between runs, layer sizes
-that follow the data, and a listener that bounds how often snapshots reach the screen.
-No Textual here.
+that follow the data, and how often the app asks the trainer for snapshots. No Textual here.
 """
 
 from __future__ import annotations
 
 import json
 import threading
-import time
-from collections.abc import Callable
 
 from tui_backprop.data import Dataset, load_dataset
-from tui_backprop.training import DEFAULT_PRESET, ConfigError, RunConfig, Snapshot, load_preset
-from tui_backprop.training.snapshot import RUNNING
+from tui_backprop.training import DEFAULT_PRESET, ConfigError, RunConfig, load_preset
 
-#: at most this many running snapshots per second reach the screen
+#: the app asks the trainer for this many snapshots a second while running (the panels
+#: pace their own redraws)
 MAX_SNAPSHOTS_PER_SECOND = 5
 #: datasets that may take long to load (a download, a big file): loaded off the UI thread
 SLOW_DATASETS = frozenset({"mnist", "csv"})
@@ -60,32 +57,6 @@ def fit_sizes(config: RunConfig, dataset: Dataset) -> RunConfig:
         return config
     hidden = config.sizes[1:-1]
     return config.replace(sizes=[n_in, *hidden, n_out])
-
-
-class ThrottledListener:
-    """A trainer listener forwarding at most MAX_SNAPSHOTS_PER_SECOND running snapshots a second.
-
-    Paused, terminal and single-step snapshots always go through: they change what the
-    user sees and no newer one may follow soon.
-    """
-
-    def __init__(
-        self, forward: Callable[[Snapshot], object], rate: float = MAX_SNAPSHOTS_PER_SECOND
-    ) -> None:
-        """Forward snapshots to ``forward`` (called in the trainer's thread)."""
-        self._forward = forward
-        self._interval = 1.0 / rate
-        self._last = -float("inf")
-        self.dropped = 0
-
-    def __call__(self, snapshot: Snapshot) -> None:
-        """Forward the snapshot unless one was forwarded less than an interval ago."""
-        now = time.monotonic()
-        if snapshot.state == RUNNING and now - self._last < self._interval:
-            self.dropped += 1
-            return
-        self._last = now
-        self._forward(snapshot)
 
 
 def initial_config(

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import math
 import re
 import tomllib
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,76 +24,207 @@ from tui_backprop.engine import COSTS, DTYPES, HIDDEN_ACTIVATIONS, INITS, OUTPUT
 
 
 class ConfigError(ValueError):
-    """A run configuration that cannot be used; the message says where and what is allowed."""
+    """A run configuration that cannot be used; the message says where and what is allowed.
+
+    ``field`` names the configuration field at fault (None when the problem is not one
+    field's, such as an unreadable file), so that a form can show the message under it.
+    """
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        """A message, and the field it concerns."""
+        super().__init__(message)
+        self.field = field
+
+
+_MISSING = object()  # a text that does not parse as the field's type
+
+
+@dataclass(frozen=True)
+class Rule:
+    """What one field accepts: in words, and as a check that returns the clean value.
+
+    ``check`` returns the value coerced to the field's type, or ``_MISSING`` when it is
+    not allowed; ``parse`` turns form or command-line text into the field's type first,
+    and ``normal`` puts a value in the form it is reported in (3 → 3.0 for a float);
+    ``choices`` feed the "did you mean" hint.
+    """
+
+    allowed: str
+    check: Callable[[Any], Any]
+    parse: Callable[[str], Any] | None = None
+    normal: Callable[[Any], Any] | None = None
+    choices: tuple[str, ...] = ()
+
+
+def _rule(rule: Rule) -> dict[str, Rule]:
+    """A field's metadata holding its rule."""
+    return {"rule": rule}
+
+
+def _is_number(value: Any) -> bool:
+    """An int or float that is not a bool."""
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _parsed(kind: type) -> Callable[[str], Any]:
+    """Text → ``kind``, or the text itself when it does not parse (reported as given)."""
+
+    def parse(text: str) -> Any:
+        try:
+            return kind(text.strip())
+        except ValueError:
+            return text
+
+    return parse
+
+
+def number(low: float, strict: bool = False, extra: str = "") -> Rule:
+    """A finite number ≥ low (> low when strict)."""
+
+    def check(value: Any) -> Any:
+        if not _is_number(value) or not math.isfinite(value):
+            return _MISSING
+        ok = value > low if strict else value >= low
+        return float(value) if ok else _MISSING
+
+    return Rule(
+        f"a number {'>' if strict else '≥'} {low:g}{extra}",
+        check,
+        _parsed(float),
+        lambda value: float(value) if _is_number(value) else value,
+    )
+
+
+def whole(low: int) -> Rule:
+    """A whole number ≥ low."""
+
+    def check(value: Any) -> Any:
+        ok = isinstance(value, int) and not isinstance(value, bool) and value >= low
+        return value if ok else _MISSING
+
+    return Rule(f"a whole number ≥ {low}", check, _parsed(int))
+
+
+def one_of(names: Iterable[str]) -> Rule:
+    """One of a fixed set of names."""
+    names = tuple(names)
+    return Rule(
+        "one of " + ", ".join(names),
+        lambda value: value if isinstance(value, str) and value in names else _MISSING,
+        choices=names,
+    )
+
+
+def _optional_number(value: Any) -> Any:
+    """None (left out), or a finite number."""
+    if value is None or (isinstance(value, str) and value.strip().lower() in ("", "none")):
+        return None
+    if isinstance(value, str):
+        value = _parsed(float)(value)
+    return float(value) if _is_number(value) and math.isfinite(value) else _MISSING
+
+
+def _parse_sizes(text: str) -> Any:
+    """'64-30-10', '2,8,1' or '[2 8 1]' → a list of ints; one separator between sizes, so
+    that '2-8-x-3' is a typo to report, not [2, 8, 3]."""
+    parts = re.split(r"\s*[,\-x×]\s*|\s+", text.strip().strip("[]").strip())
+    try:
+        return [int(p) for p in parts]
+    except ValueError:
+        return text
+
+
+def _check_sizes(value: Any) -> Any:
+    """A list of at least two whole numbers ≥ 1."""
+    ok = isinstance(value, list) and len(value) >= 2
+    ok = ok and all(isinstance(n, int) and not isinstance(n, bool) and n >= 1 for n in value)
+    return list(value) if ok else _MISSING
+
+
+TEXT = Rule("a string", lambda value: value if isinstance(value, str) else _MISSING)
+TABLE = Rule(
+    "a table of dataset options", lambda value: dict(value) if isinstance(value, dict) else _MISSING
+)
+SIZES = Rule(
+    "a list of at least two whole numbers ≥ 1, such as [2, 16, 1]", _check_sizes, _parse_sizes
+)
+OPTIONAL_NUMBER = Rule("a number (or leave it out to use init)", _optional_number)
 
 
 @dataclass
 class RunConfig:
-    """One experiment: the network, the cost, the training schedule and the data."""
+    """One experiment: the network, the cost, the training schedule and the data.
 
-    description: str = ""
+    Each field carries its rule (``metadata["rule"]``): what it accepts, in words and as a
+    check; ``from_dict`` applies them, then the rules that join fields.
+    """
+
+    description: str = field(default="", metadata=_rule(TEXT))
     """One line saying what the experiment shows (listed by ``tui-backprop presets``)."""
 
-    dataset: str = "spiral"
+    dataset: str = field(default="spiral", metadata=_rule(one_of(dataset_names())))
     """The dataset's name: xor, circles, moons, spiral, blobs, sine, surface, digits, mnist, csv."""
 
-    dataset_options: dict[str, Any] = field(default_factory=dict)
+    dataset_options: dict[str, Any] = field(default_factory=dict, metadata=_rule(TABLE))
     """Options for the dataset (n_samples, noise, arms, path...); see ``tui_backprop.data``."""
 
-    sizes: list[int] = field(default_factory=lambda: [2, 16, 16, 1])
+    sizes: list[int] = field(default_factory=lambda: [2, 16, 16, 1], metadata=_rule(SIZES))
     """Neurons per layer, input first; the first and last must match the dataset."""
 
-    activation: str = "tanh"
+    activation: str = field(default="tanh", metadata=_rule(one_of(HIDDEN_ACTIVATIONS)))
     """Hidden layers' σ: sigmoid, tanh, relu or linear."""
 
-    output_activation: str = "sigmoid"
+    output_activation: str = field(default="sigmoid", metadata=_rule(one_of(OUTPUT_ACTIVATIONS)))
     """Output layer's σ: sigmoid, tanh, linear, or softmax (only with log_likelihood)."""
 
-    cost: str = "cross_entropy"
+    cost: str = field(default="cross_entropy", metadata=_rule(one_of(COSTS)))
     """quadratic, cross_entropy (sigmoid output only) or log_likelihood (softmax only)."""
 
-    init: str = "scaled"
+    init: str = field(default="scaled", metadata=_rule(one_of(INITS)))
     """standard: N(0, 1) as network.py; scaled: weights N(0, 1/n_in) as network2.py."""
 
-    initial_weight: float | None = None
+    initial_weight: float | None = field(default=None, metadata=_rule(OPTIONAL_NUMBER))
     """When set, every weight starts at this value instead of ``init``'s random draw."""
 
-    initial_bias: float | None = None
+    initial_bias: float | None = field(default=None, metadata=_rule(OPTIONAL_NUMBER))
     """When set, every bias starts at this value (chapter 3's saturated neuron: w = b = 2)."""
 
-    eta: float = 0.5
+    eta: float = field(default=0.5, metadata=_rule(number(0, strict=True)))
     """The learning rate η (> 0)."""
 
-    lmbda: float = 0.0
+    lmbda: float = field(default=0.0, metadata=_rule(number(0)))
     """The L2 regularisation parameter λ (≥ 0); the weights decay by (1 − ηλ/n) each step."""
 
-    batch_size: int = 10
+    batch_size: int = field(default=10, metadata=_rule(whole(1)))
     """The mini-batch size m (≥ 1)."""
 
-    epochs: int = 30
+    epochs: int = field(default=30, metadata=_rule(whole(1)))
     """How many passes over the training data (≥ 1)."""
 
-    seed: int = 0
+    seed: int = field(default=0, metadata=_rule(whole(0)))
     """Seeds the initial weights and the shuffling, so that a run can be repeated exactly."""
 
-    dtype: str = "float64"
+    dtype: str = field(default="float64", metadata=_rule(one_of(DTYPES)))
     """float64 or float32."""
 
-    max_steps_per_second: float = 0.0
+    max_steps_per_second: float = field(
+        default=0.0, metadata=_rule(number(0, extra=" (0 for full speed)"))
+    )
     """Slow training down to at most this many mini-batch steps a second (0: full speed),
-    so that a tiny experiment can be watched."""
+    so that a tiny experiment can be watched; the app can change it while training."""
 
-    report_every_steps: int = 0
+    report_every_steps: int = field(default=0, metadata=_rule(whole(0)))
     """Report a snapshot every N mini-batch steps (0: only by time)."""
 
-    report_every_seconds: float = 0.1
-    """Report a snapshot at most every T seconds of training (0: only by steps)."""
+    report_every_seconds: float = field(default=0.1, metadata=_rule(number(0)))
+    """Report a snapshot at most every T seconds of training (0: only by steps); a consumer
+    may ask the trainer for its own cadence instead."""
 
-    eval_every: int = 1
+    eval_every: int = field(default=1, metadata=_rule(whole(1)))
     """Evaluate on the training subset and the test split every N epochs (and after the
     last); raise it when epochs are tiny, so that evaluating does not rival training."""
 
-    eval_max_samples: int = 2_000
+    eval_max_samples: int = field(default=2_000, metadata=_rule(whole(1)))
     """Evaluate the training cost and accuracy on at most this many samples (a fixed subset);
     the test split is always evaluated whole."""
 
@@ -117,119 +250,30 @@ class RunConfig:
 
 
 FIELDS = {f.name: f for f in dataclasses.fields(RunConfig)}
-#: per field: a short description of what is allowed, for error messages and the UI
-ALLOWED = {
-    "description": "a string",
-    "dataset": "one of " + ", ".join(dataset_names()),
-    "dataset_options": "a table of dataset options",
-    "sizes": "a list of at least two whole numbers ≥ 1, such as [2, 16, 1]",
-    "activation": "one of " + ", ".join(HIDDEN_ACTIVATIONS),
-    "output_activation": "one of " + ", ".join(OUTPUT_ACTIVATIONS),
-    "cost": "one of " + ", ".join(COSTS),
-    "init": "one of " + ", ".join(INITS),
-    "initial_weight": "a number (or leave it out to use init)",
-    "initial_bias": "a number (or leave it out to use init)",
-    "eta": "a number > 0",
-    "lmbda": "a number ≥ 0",
-    "batch_size": "a whole number ≥ 1",
-    "epochs": "a whole number ≥ 1",
-    "seed": "a whole number ≥ 0",
-    "dtype": "one of " + ", ".join(DTYPES),
-    "max_steps_per_second": "a number ≥ 0 (0 for full speed)",
-    "report_every_steps": "a whole number ≥ 0",
-    "report_every_seconds": "a number ≥ 0",
-    "eval_every": "a whole number ≥ 1",
-    "eval_max_samples": "a whole number ≥ 1",
-}
+#: per field: its rule (what is allowed, and the check)
+RULES: dict[str, Rule] = {name: f.metadata["rule"] for name, f in FIELDS.items()}
 
 
 def _fail(source: str, name: str, value: Any, problem: str = "") -> ConfigError:
     """A ConfigError naming the place, the field, the bad value and what is allowed."""
     where = f"{source}: " if source else ""
-    detail = problem or f"must be {ALLOWED[name]}"
-    return ConfigError(f"{where}{name} = {value!r} {detail}")
-
-
-def _parse_text(name: str, text: str) -> Any:
-    """Turn a form or command-line string into the field's type (sizes: '64-30-10')."""
-    kind = FIELDS[name].type
-    text = text.strip()
-    if name == "sizes":
-        # one separator between sizes: "2-8-x-3" is a typo to report, not [2, 8, 3]
-        parts = re.split(r"\s*[,\-x×]\s*|\s+", text.strip().strip("[]").strip())
-        try:
-            return [int(p) for p in parts]
-        except ValueError:
-            return text
-    if kind == "int":
-        try:
-            return int(text)
-        except ValueError:
-            return text
-    if kind == "float":
-        try:
-            return float(text)
-        except ValueError:
-            return text
-    return text
+    detail = problem or f"must be {RULES[name].allowed}"
+    return ConfigError(f"{where}{name} = {value!r} {detail}", field=name)
 
 
 def _check_field(name: str, value: Any, source: str) -> Any:
-    """Return the value checked (and coerced) for one field, or raise ConfigError."""
-    kind = FIELDS[name].type
-    if isinstance(value, str) and kind in ("int", "float", "list[int]"):
-        value = _parse_text(name, value)
-    if kind == "str":
-        if not isinstance(value, str):
-            raise _fail(source, name, value)
-        choices = {
-            "activation": HIDDEN_ACTIVATIONS,
-            "output_activation": OUTPUT_ACTIVATIONS,
-            "cost": COSTS,
-            "init": INITS,
-            "dtype": DTYPES,
-            "dataset": dataset_names(),
-        }.get(name)
-        if choices is not None and value not in choices:
-            close = difflib.get_close_matches(value, list(choices), n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
-            raise _fail(source, name, value, f"must be {ALLOWED[name]}{hint}")
-        return value
-    if kind == "int":
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise _fail(source, name, value)
-        low = 0 if name in ("seed", "report_every_steps") else 1
-        if value < low:
-            raise _fail(source, name, value)
-        return value
-    if kind == "float | None":
-        if value is None or (isinstance(value, str) and value.strip().lower() in ("", "none")):
-            return None
-        if isinstance(value, str):
-            value = _parse_text("eta", value)
-        if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
-            raise _fail(source, name, value)
-        return float(value)
-    if kind == "float":
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise _fail(source, name, value)
-        value = float(value)
-        if value != value or value in (float("inf"), float("-inf")):
-            raise _fail(source, name, value)
-        if (name == "eta" and value <= 0) or value < 0:
-            raise _fail(source, name, value)
-        return value
-    if kind == "list[int]":
-        ok = isinstance(value, list) and len(value) >= 2
-        ok = ok and all(isinstance(n, int) and not isinstance(n, bool) and n >= 1 for n in value)
-        if not ok:
-            raise _fail(source, name, value)
-        return list(value)
-    if kind == "dict[str, Any]":
-        if not isinstance(value, dict):
-            raise _fail(source, name, value)
-        return dict(value)
-    raise AssertionError(f"unhandled field type {kind}")  # pragma: no cover
+    """Return the value checked (and coerced) by the field's rule, or raise ConfigError."""
+    rule = RULES[name]
+    if isinstance(value, str) and rule.parse is not None:
+        value = rule.parse(value)
+    if rule.normal is not None:
+        value = rule.normal(value)
+    checked = rule.check(value)
+    if checked is _MISSING:
+        close = difflib.get_close_matches(value, rule.choices, n=1) if rule.choices else []
+        hint = f" (did you mean {close[0]!r}?)" if close and isinstance(value, str) else ""
+        raise _fail(source, name, value, f"must be {rule.allowed}{hint}")
+    return checked
 
 
 def from_dict(data: dict[str, Any], source: str = "") -> RunConfig:
@@ -240,7 +284,9 @@ def from_dict(data: dict[str, Any], source: str = "") -> RunConfig:
         close = difflib.get_close_matches(key, list(FIELDS), n=1)
         hint = f"; did you mean {close[0]!r}?" if close else ""
         where = f"{source}: " if source else ""
-        raise ConfigError(f"{where}unknown field {key!r}{hint} (known fields: {', '.join(FIELDS)})")
+        raise ConfigError(
+            f"{where}unknown field {key!r}{hint} (known fields: {', '.join(FIELDS)})", field=key
+        )
     values = {name: _check_field(name, value, source) for name, value in data.items()}
     config = RunConfig(**values)
     _check_combination(config, source)
@@ -263,7 +309,7 @@ def _check_combination(config: RunConfig, source: str) -> None:
         config.dataset_options = validate_options(config.dataset, config.dataset_options)
     except DatasetError as error:
         where = f"{source}: " if source else ""
-        raise ConfigError(f"{where}dataset_options: {error}") from None
+        raise ConfigError(f"{where}dataset_options: {error}", field="dataset_options") from None
 
 
 def check_sizes_match(config: RunConfig, n_inputs: int, n_outputs: int, source: str = "") -> None:
@@ -298,7 +344,7 @@ def apply_overrides(config: RunConfig, overrides: list[str], source: str = "--se
         if key not in FIELDS:
             close = difflib.get_close_matches(key, list(FIELDS), n=1)
             hint = f"; did you mean {close[0]!r}?" if close else ""
-            raise ConfigError(f"{source} {item!r}: unknown field {key!r}{hint}")
+            raise ConfigError(f"{source} {item!r}: unknown field {key!r}{hint}", field=key)
         # strings are parsed into the field's type by from_dict's checks
         data[key] = text.strip()
     if data["dataset"] != config.dataset:

@@ -8,6 +8,8 @@ import numpy as np
 class DecimatingSeries:
     """Rows of ``width`` floats, thinned to every other row each time ``capacity`` fills.
 
+    The first column is expected to increase (a step or epoch number).
+
     After k halvings only every 2^k-th offered row is kept, so memory stays flat and the
     kept rows still span the whole run evenly.
     """
@@ -36,6 +38,12 @@ class DecimatingSeries:
                 return
         self._rows[self._kept] = row
         self._kept += 1
+
+    def truncate(self, last: float) -> None:
+        """Drop the rows whose first column is above ``last`` (a run continued from there)."""
+        keep = int(np.searchsorted(self._rows[: self._kept, 0], last, side="right"))
+        self._kept = keep
+        self._offered = keep * self._stride
 
     def __len__(self) -> int:
         """The number of rows kept."""

@@ -6,22 +6,13 @@ can cross threads and be kept as long as a listener likes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
-#: the states a run goes through
-IDLE, RUNNING, PAUSED, FINISHED, STOPPED, DIVERGED, FAILED = (
-    "idle",
-    "running",
-    "paused",
-    "finished",
-    "stopped",
-    "diverged",
-    "failed",
-)
-#: states after which the run cannot continue
-TERMINAL_STATES = frozenset({FINISHED, STOPPED, DIVERGED, FAILED})
+from tui_backprop.training.evaluator import Evaluation
+from tui_backprop.training.inspection import Checkpoint, Divergence, Parameters, StepDetail
+from tui_backprop.training.states import TERMINAL_STATES, RunState
 
 
 @dataclass(frozen=True)
@@ -86,7 +77,7 @@ class OutputMap:
 class Snapshot:
     """One report of a run. Layers are indexed as in the engine: 0 = first hidden layer."""
 
-    state: str
+    state: RunState
     epoch: int  # completed epochs
     epochs: int  # epochs asked for
     step: int  # mini-batch steps taken since the start
@@ -108,13 +99,34 @@ class Snapshot:
     output_map: OutputMap | None = None
     message: str = ""  # why the run stopped (divergence, failure) or other news
     task: str = "classification"
-    sequence: int = 0  # increases with every snapshot of a run
-    extra: dict = field(default_factory=dict)
+    sequence: int = 0  # increases with every report of a run
+    step_detail: StepDetail | None = None  # the latest step in full, when asked for
+    parameters: Parameters | None = None  # a copy of w and b, when asked for (rewind)
+    divergence: Divergence | None = None  # where a diverged run first went wrong
 
     @property
     def is_terminal(self) -> bool:
         """True when the run can go no further."""
         return self.state in TERMINAL_STATES
+
+    @property
+    def checkpoint(self) -> Checkpoint | None:
+        """What ``Trainer.restore`` needs to continue from this moment (None without
+        ``parameters``: ask the trainer for them with ``request_parameters``)."""
+        if self.parameters is None:
+            return None
+        return Checkpoint(
+            parameters=self.parameters,
+            step=self.step,
+            epoch=self.epoch,
+            samples_seen=self.samples_seen,
+            eta=self.eta,
+            evaluation=None
+            if self.train_cost is None
+            else Evaluation(
+                self.train_cost, self.test_cost, self.train_accuracy, self.test_accuracy
+            ),
+        )
 
     @property
     def compared_layers(self) -> tuple[int, int]:

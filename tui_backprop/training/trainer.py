@@ -1,11 +1,14 @@
-"""The trainer: epochs of shuffled mini-batches, evaluation, controls, snapshots.
+"""The trainer: the loop of mini-batch steps, its controls, and its reports.
 
 One trainer serves both faces: the app runs ``Trainer.run`` in a thread worker and the
 headless mode runs it in the main thread. It knows nothing of who listens: it calls
-``listener(snapshot)`` with immutable ``Snapshot`` objects at a configurable cadence.
+``listener(snapshot)`` with immutable ``Snapshot`` objects at the cadence the listener
+asked for (``report_every_seconds`` / ``report_every_steps``, or ``set_cadence``).
 
-Controls (``pause``, ``resume``, ``request_step``, ``stop``, ``set_eta``) may be called
-from any thread; the training loop polls them between mini-batches.
+Every control (``pause``, ``resume``, ``request_step``, ``stop``, ``set_eta``,
+``set_pace``, ``set_cadence``, ``request_step_detail``, ``request_parameters``,
+``restore``) and ``snapshot`` may be called from any thread; the loop polls the controls
+between mini-batches.
 """
 
 from __future__ import annotations
@@ -15,60 +18,45 @@ import math
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import numpy as np
 
 from tui_backprop.data import Dataset, load_dataset
 from tui_backprop.engine import Gradients, Network
+from tui_backprop.training import divergence
 from tui_backprop.training.config import ConfigError, RunConfig, check_sizes_match
-from tui_backprop.training.history import DecimatingSeries
-from tui_backprop.training.snapshot import (
-    DIVERGED,
-    FAILED,
-    FINISHED,
-    IDLE,
-    PAUSED,
-    RUNNING,
-    STOPPED,
-    TERMINAL_STATES,
-    EpochHistory,
-    OutputMap,
-    Snapshot,
-    StepHistory,
+from tui_backprop.training.evaluator import EpochRecord, Evaluation, Evaluator
+from tui_backprop.training.grid import DEFAULT_RESOLUTION, MapGrid
+from tui_backprop.training.inspection import (
+    Checkpoint,
+    Divergence,
+    Parameters,
+    StepDetail,
+    copy_gradients,
 )
+from tui_backprop.training.recorder import RunRecorder
+from tui_backprop.training.schedule import BatchSchedule
+from tui_backprop.training.snapshot import Snapshot
+from tui_backprop.training.states import RunState
 
 log = logging.getLogger(__name__)
 #: overflow on the way to divergence is expected: it is detected and reported, and a
 #: warning printed on the terminal would only garble the app's screen
 QUIET_OVERFLOW = {"over": "ignore", "invalid": "ignore", "divide": "ignore"}
+#: the last finite parameters are copied at every epoch's start and this often in between,
+#: so that a divergence can be replayed from them (a copy per step would cost the hot path)
+MARK_EVERY_STEPS = 256
 
 Listener = Callable[[Snapshot], None]
-
-
-@dataclass(frozen=True)
-class EpochRecord:
-    """The evaluation at the end of one epoch (accuracies None for regression)."""
-
-    epoch: int
-    step: int
-    samples_seen: int
-    eta: float
-    train_cost: float
-    test_cost: float
-    train_accuracy: float | None
-    test_accuracy: float | None
-    seconds: float  # wall time since the run started, pauses included
-
-
 EpochListener = Callable[[EpochRecord], None]
-#: rows of evaluation per forward pass, to bound memory on large sets
-EVAL_CHUNK = 10_000
-#: training points drawn on the output map
-MAP_POINTS = 400
-#: above this size the training data is gathered mini-batch by mini-batch instead of being
-#: copied in shuffled order every epoch (a bulk copy of MNIST is ~60 ms an epoch)
-GATHER_PER_BATCH_BYTES = 4 << 20
+
+
+def _load(net: Network, parameters: Parameters) -> None:
+    """Put copied parameters back into the network."""
+    for view, value in zip(
+        net.weights + net.biases, parameters.weights + parameters.biases, strict=True
+    ):
+        np.copyto(view, value, casting="unsafe")
 
 
 class Trainer:
@@ -81,14 +69,17 @@ class Trainer:
         listener: Listener | None = None,
         on_epoch: EpochListener | None = None,
         network: Network | None = None,
-        map_resolution: tuple[int, int] = (48, 24),
+        map_resolution: tuple[int, int] = DEFAULT_RESOLUTION,
         history_capacity: int = 512,
+        report_every_seconds: float | None = None,
+        report_every_steps: int | None = None,
     ) -> None:
         """Load the data (unless given), check the sizes against it and build the network.
 
-        ``listener`` receives snapshots at the configured cadence; ``on_epoch`` receives a
-        small record at the end of every epoch; ``network`` continues a saved network
-        instead of a fresh one.
+        ``listener`` receives snapshots every ``report_every_seconds`` of training and/or
+        every ``report_every_steps`` steps (the configuration's values unless given here),
+        and at every change of state; ``on_epoch`` receives a small record after every
+        evaluation; ``network`` continues a saved network instead of a fresh one.
         """
         self.config = config
         self.dataset = (
@@ -107,53 +98,58 @@ class Trainer:
                 b.fill(config.initial_bias)
         self.listener = listener
         self.on_epoch = on_epoch
-        self._started_at = time.perf_counter()
         self.eta = config.eta
-        self._map_resolution = map_resolution
-        self._is_classification = info.task == "classification"
-        self._n_train = len(self.dataset.X_train)
-        self._batch_size = min(config.batch_size, self._n_train)
-        self.steps_per_epoch = math.ceil(self._n_train / self._batch_size)
-        self._rng = np.random.default_rng([config.seed, 1])
-        # the training split is evaluated on a fixed subset, copied once
-        eval_count = min(self._n_train, config.eval_max_samples)
-        if eval_count == self._n_train:
-            self._X_eval, self._Y_eval = self.dataset.X_train, self.dataset.Y_train
-        else:
-            rows = np.sort(self._rng.permutation(self._n_train)[:eval_count])
-            self._X_eval, self._Y_eval = self.dataset.X_train[rows], self.dataset.Y_train[rows]
-        self._train_labels = self._labels(self._Y_eval)
-        self._test_labels = self._labels(self.dataset.Y_test)
-        self._grid = self._make_grid()
+        rng = np.random.default_rng([config.seed, 1])
+        # the evaluation subset is drawn before the first shuffle (so runs repeat exactly)
+        self._evaluator = Evaluator(self.dataset, config.eval_max_samples, rng)
+        self._schedule = BatchSchedule(
+            self.dataset.X_train, self.dataset.Y_train, config.batch_size, rng
+        )
+        self.steps_per_epoch = self._schedule.batches_per_epoch
+        self._n_train = self._schedule.n
+        self._grid = MapGrid.build(self.dataset, config.seed, map_resolution)
+        self._recorder = RunRecorder(len(self.net.weights), history_capacity)
 
-        self.state = IDLE
+        self.state = RunState.IDLE
         self.message = ""
         self.epoch = 0
         self.step_count = 0
         self.samples_seen = 0
-        self._batch_start = self._n_train  # forces a shuffle before the first step
-        self._order = np.arange(self._n_train)
-        self._X_epoch, self._Y_epoch = self.dataset.X_train, self.dataset.Y_train
-        self._gather_per_batch = self.dataset.X_train.nbytes > GATHER_PER_BATCH_BYTES
+        self._started_at = time.perf_counter()
         self._last_grads: Gradients | None = None
         self._last_Y: np.ndarray | None = None
-        self._batch_cost = math.nan
-        self._evaluation: tuple[float | None, ...] = (None, None, None, None)
-        n_layers = len(self.net.weights)
-        self._epochs_history = DecimatingSeries(5, history_capacity)
-        self._steps_history = DecimatingSeries(3 + 2 * n_layers, history_capacity)
-        self._sequence = 0
-        self._recorded_step = -1  # the step last added to the step history
+        self._evaluation: Evaluation | None = None
+        self._start_cost: float | None = None
+        self._detail: StepDetail | None = None
+        self._divergence: Divergence | None = None
+        # the last parameters known finite, and what happened since (for a replay)
+        self._mark: Checkpoint | None = None
+        self._good: Checkpoint | None = None  # the last evaluation within the cost rule
+        self._mark_index = 0  # the batch of the epoch that follows the mark
+        self._eta_changes: dict[int, float] = {}  # step → η, since the mark
+        self._eta_in_use = self.eta
 
         self._paused = False
         self._step_requests = 0
         self._stop_event = threading.Event()
         self._wake = threading.Event()
         self._lock = threading.Lock()
-        self._rate = 0.0
-        self._rate_mark = (time.perf_counter(), 0)
+        self._active = False  # True while ``run`` owns the network
+        self._pending_restore: Checkpoint | None = None
+        self._detail_wanted = False
+        self._parameters_wanted = False
+        self._report_seconds = (
+            config.report_every_seconds if report_every_seconds is None else report_every_seconds
+        )
+        self._report_steps = (
+            config.report_every_steps if report_every_steps is None else report_every_steps
+        )
+        self._step_interval = 0.0
+        self.set_pace(config.max_steps_per_second or None)
         self._last_report = time.perf_counter()
         self._next_step_at = 0.0
+        with np.errstate(**QUIET_OVERFLOW):
+            self._latest = self._build_snapshot()
 
     # -- controls, callable from any thread ---------------------------------------------
 
@@ -168,7 +164,10 @@ class Trainer:
         self._wake.set()
 
     def request_step(self, count: int = 1) -> None:
-        """Take ``count`` mini-batch steps while paused (ignored while running)."""
+        """Take ``count`` mini-batch steps while paused (ignored while running).
+
+        Each such step carries its ``StepDetail`` on the snapshot that follows it.
+        """
         with self._lock:
             self._step_requests += count
         self._wake.set()
@@ -184,10 +183,90 @@ class Trainer:
             raise ConfigError(f"eta = {eta!r} must be a number > 0")
         self.eta = float(eta)
 
+    def set_pace(self, steps_per_second: float | None) -> None:
+        """Take at most this many steps a second; None (or 0, or inf) for full speed."""
+        if steps_per_second is None or steps_per_second == 0 or steps_per_second == math.inf:
+            self._step_interval = 0.0
+        elif isinstance(steps_per_second, int | float) and steps_per_second > 0:
+            self._step_interval = 1.0 / steps_per_second
+        else:
+            raise ConfigError(
+                f"pace = {steps_per_second!r} must be a number of steps a second > 0 "
+                "(or None for full speed)"
+            )
+        self._wake.set()  # a long wait for the old pace ends now
+
+    @property
+    def pace(self) -> float | None:
+        """Steps a second at most, or None at full speed."""
+        return 1.0 / self._step_interval if self._step_interval else None
+
+    def set_cadence(self, seconds: float | None = None, steps: int | None = None) -> None:
+        """Report every ``seconds`` of training and/or every ``steps`` steps (0: not by that).
+
+        The consumer says how often it wants snapshots, so that none is built only to be
+        dropped; changes of state (paused, single steps, the end) are always reported.
+        """
+        if seconds is not None:
+            if not (isinstance(seconds, int | float) and seconds >= 0):
+                raise ConfigError(f"report_every_seconds = {seconds!r} must be a number ≥ 0")
+            self._report_seconds = float(seconds)
+        if steps is not None:
+            if isinstance(steps, bool) or not (isinstance(steps, int) and steps >= 0):
+                raise ConfigError(f"report_every_steps = {steps!r} must be a whole number ≥ 0")
+            self._report_steps = steps
+
+    @property
+    def cadence(self) -> tuple[float, int]:
+        """(seconds, steps) between reports while running; 0 means not by that measure."""
+        return self._report_seconds, self._report_steps
+
+    def request_step_detail(self, on: bool = True) -> None:
+        """While on, the step before each report is recorded in full (``Snapshot.step_detail``).
+
+        For an open inspector: it costs one more backward pass and a few copies per report,
+        not per step.
+        """
+        self._detail_wanted = on
+
+    def request_parameters(self, on: bool = True) -> None:
+        """While on, every snapshot carries a copy of the parameters (``Snapshot.parameters``,
+        and so a ``Snapshot.checkpoint`` to ``restore``)."""
+        self._parameters_wanted = on
+
+    def restore(self, point: Snapshot | Checkpoint) -> None:
+        """Continue from an earlier moment: its parameters, counters, η and evaluation.
+
+        A branch: the history after that moment is dropped, the next epoch's order is a
+        fresh shuffle, and a run that had ended (finished, stopped, diverged) becomes idle
+        so that ``run`` trains again. While ``run`` is active the restore happens between
+        two mini-batches.
+        """
+        checkpoint = point.checkpoint if isinstance(point, Snapshot) else point
+        if checkpoint is None:
+            raise ValueError(
+                "this snapshot carries no parameters: call request_parameters() before it"
+            )
+        if checkpoint.parameters.sizes != tuple(self.net.sizes):
+            raise ValueError(
+                f"the checkpoint's sizes {list(checkpoint.parameters.sizes)} are not "
+                f"this network's {self.net.sizes}"
+            )
+        with self._lock:
+            if self._active:
+                self._pending_restore = checkpoint
+                self._wake.set()
+                return
+        self._apply_restore(checkpoint)
+
     @property
     def is_paused(self) -> bool:
         """True while paused."""
         return self._paused
+
+    def snapshot(self) -> Snapshot:
+        """The latest report (or the untrained network's): no side effects, any thread."""
+        return self._latest
 
     # -- the loop -----------------------------------------------------------------------
 
@@ -197,139 +276,163 @@ class Trainer:
         Returns the final snapshot. An unexpected exception does not escape: the run ends
         in the ``failed`` state with the error as its message (and in the log).
         """
-        if self.state in TERMINAL_STATES:
+        if self.state.is_terminal:
             return self.snapshot()
+        with self._lock:
+            self._active = True
+        try:
+            return self._run(start_paused)
+        finally:
+            with self._lock:
+                self._active = False
+                pending, self._pending_restore = self._pending_restore, None
+            if pending is not None:
+                self._apply_restore(pending)
+
+    def _run(self, start_paused: bool) -> Snapshot:
+        """``run`` while it owns the network."""
         self._paused = self._paused or start_paused
         self._started_at = time.perf_counter()
-        self.state = PAUSED if self._paused else RUNNING
-        self._emit()
+        self.state = RunState.PAUSED if self._paused else RunState.RUNNING
         try:
             with np.errstate(**QUIET_OVERFLOW):
+                self._report()
                 self._loop()
         except Exception as error:  # a listener's or the engine's bug must not kill the UI
             log.exception("training failed")
-            self.state = FAILED
+            self.state = RunState.FAILED
             self.message = f"training failed: {type(error).__name__}: {error}"
         try:
-            return self._emit()
+            with np.errstate(**QUIET_OVERFLOW):
+                return self._report()
         except Exception:  # the listener failed again on the final report: keep the result
             log.exception("listener failed on the final snapshot")
-            with np.errstate(**QUIET_OVERFLOW):
-                return self.snapshot()
+            return self.snapshot()
 
     def _loop(self) -> None:
         """Poll the controls between mini-batches; train, report, and stop when told."""
-        report_steps = self.config.report_every_steps
-        report_seconds = self.config.report_every_seconds
-        while self.state not in TERMINAL_STATES:
+        while not self.state.is_terminal:
             if self._stop_event.is_set():
-                self.state = STOPPED
+                self.state = RunState.STOPPED
                 break
+            if self._pending_restore is not None:
+                self._take_pending_restore()
             if self._paused:
                 self._wait_while_paused()
-                self._rate_mark = (time.perf_counter(), self.samples_seen)
+                self._recorder.restart_rate(self.samples_seen)
                 continue
-            self.state = RUNNING
-            if self.config.max_steps_per_second:
-                self._keep_pace()
-            self._advance()
-            if self.state in TERMINAL_STATES:
-                break
-            now = time.perf_counter()
-            due_by_steps = report_steps and self.step_count % report_steps == 0
-            due_by_time = report_seconds and now - self._last_report >= report_seconds
-            if due_by_steps or due_by_time:
-                self._emit()
+            self.state = RunState.RUNNING
+            if self._step_interval:
+                self._keep_pace(self._step_interval)
+            due = self._report_due()
+            self._advance(detail=due and self._detail_wanted)
+            if due and not self.state.is_terminal:
+                self._report()
 
-    def _keep_pace(self) -> None:
-        """Sleep so that steps come no faster than ``max_steps_per_second``."""
-        interval = 1.0 / self.config.max_steps_per_second
+    def _report_due(self) -> bool:
+        """True when the step about to be taken is the last before a report."""
+        steps, seconds = self._report_steps, self._report_seconds
+        return bool(
+            (steps and (self.step_count + 1) % steps == 0)
+            or (seconds and time.perf_counter() - self._last_report >= seconds)
+        )
+
+    def _keep_pace(self, interval: float) -> None:
+        """Sleep so that steps come no faster than one per ``interval`` seconds."""
         wait = self._next_step_at - time.perf_counter()
         if wait > 0:
-            # wake on a control (pause, stop) rather than sleeping through it; a control
-            # that came earlier is seen by the loop's own checks
+            # wake on a control (pause, stop, a new pace) rather than sleeping through it;
+            # a control that came earlier is seen by the loop's own checks
             self._wake.clear()
-            self._wake.wait(wait)
+            self._wake.wait(min(wait, interval))
+            if self._next_step_at - time.perf_counter() > 1e-3:
+                return  # woken early: the loop looks at the controls, then comes back
         self._next_step_at = max(self._next_step_at, time.perf_counter() - interval) + interval
 
     def _wait_while_paused(self) -> None:
         """Report the pause once, then sleep until a control arrives; serve step requests."""
-        if self.state != PAUSED:
-            self.state = PAUSED
-            self._emit()
+        if self.state != RunState.PAUSED:
+            self.state = RunState.PAUSED
+            self._report()
         while self._paused and not self._stop_event.is_set():
             self._wake.clear()
+            if self._pending_restore is not None:
+                self._take_pending_restore()
+                continue
             with self._lock:
                 take = self._step_requests > 0
                 if take:
                     self._step_requests -= 1
             if take:
-                self._advance()
-                if self.state in TERMINAL_STATES:
+                self._advance(detail=True)
+                if self.state.is_terminal:
                     return
-                self._emit()
+                self._report()
                 continue
             self._wake.wait(0.25)
 
     def step(self) -> Snapshot:
         """Take one mini-batch step now, in the caller's thread (for scripts and tests)."""
-        if self.state not in TERMINAL_STATES:
-            with np.errstate(**QUIET_OVERFLOW):
-                self._advance()
-        return self._emit()
+        with np.errstate(**QUIET_OVERFLOW):
+            if not self.state.is_terminal:
+                self._advance(detail=True)
+            return self._report()
 
     # -- one mini-batch -----------------------------------------------------------------
 
-    def _advance(self) -> None:
-        """One SGD step on the next mini-batch; shuffles, evaluates and ends epochs as due."""
-        if self._batch_start >= self._n_train:
-            self._order = self._rng.permutation(self._n_train)
-            if not self._gather_per_batch:
-                self._X_epoch = self.dataset.X_train[self._order]
-                self._Y_epoch = self.dataset.Y_train[self._order]
-            self._batch_start = 0
-        stop = self._batch_start + self._batch_size
-        if self._gather_per_batch:
-            rows = self._order[self._batch_start : stop]
-            X, Y = self.dataset.X_train[rows], self.dataset.Y_train[rows]
-        else:
-            X = self._X_epoch[self._batch_start : stop]
-            Y = self._Y_epoch[self._batch_start : stop]
-        grads = self.net.sgd_step(X, Y, self.eta, self.config.lmbda, self._n_train)
-        self._batch_start = stop
+    def _advance(self, detail: bool) -> None:
+        """One SGD step on the next mini-batch; evaluates and ends epochs as due.
+
+        With ``detail``, the step is also recorded in full as a ``StepDetail``.
+        """
+        schedule, net = self._schedule, self.net
+        if schedule.epoch_over:
+            schedule.new_epoch()
+            self._mark_finite()
+        elif self.step_count - self._mark.step >= MARK_EVERY_STEPS:
+            self._mark_finite()
+        X, Y = schedule.next()
+        eta, lmbda = self.eta, self.config.lmbda
+        if eta != self._eta_in_use:
+            self._eta_changes[self.step_count + 1] = self._eta_in_use = eta
+        if detail:
+            before = Parameters.of(net)
+            gradients = copy_gradients(net.backprop(X, Y))
+        grads = net.sgd_step(X, Y, eta, lmbda, self._n_train)
         self._last_grads, self._last_Y = grads, Y
         self.step_count += 1
         self.samples_seen += len(X)
+        if detail:
+            self._detail = StepDetail(
+                self.step_count,
+                np.array(X),
+                np.array(Y),
+                before,
+                gradients,
+                Parameters.of(net),
+                eta,
+                lmbda,
+                self._n_train,
+            )
         # one cheap check per step: NaN or inf in the forward pass reaches δ^L, and so
         # ∇b^L = mean δ^L, at once; in the backward pass it reaches the weights, and so δ^L
         # at the next step. (A Python sum of a short list beats any NumPy reduction here.)
         if not math.isfinite(sum(grads.nabla_b[-1].tolist())):
-            self._batch_cost = self.net.batch_cost(grads, Y)
-            self._diverge(
-                f"the errors δ of this mini-batch (epoch {self.epoch + 1}) stopped being "
-                f"finite (cost {self._batch_cost})"
-            )
-            return
-        if self._batch_start >= self._n_train:
+            self._diverge_on_step()
+        elif schedule.epoch_over:
             self._end_epoch()
 
     def _end_epoch(self) -> None:
         """Evaluate (every ``eval_every`` epochs and after the last); finish after the last."""
         self.epoch += 1
         if not all(np.isfinite(w).all() for w in self.net.weights):
-            self._diverge(f"the weights stopped being finite during epoch {self.epoch}")
+            self._diverge_on_step()
             return
         last = self.epoch >= self.config.epochs
         if self.epoch % self.config.eval_every and not last:
             return
-        train_cost, train_acc = self._measure(self._X_eval, self._Y_eval, self._train_labels)
-        test_cost, test_acc = self._measure(
-            self.dataset.X_test, self.dataset.Y_test, self._test_labels
-        )
-        self._evaluation = (train_cost, test_cost, train_acc, test_acc)
-        self._epochs_history.append(
-            [self.epoch, *(math.nan if v is None else v for v in self._evaluation)]
-        )
+        evaluation = self._evaluation = self._evaluator.evaluate(self.net, self.config.lmbda)
+        self._recorder.record_epoch(self.epoch, evaluation)
         if self.on_epoch is not None:
             self.on_epoch(
                 EpochRecord(
@@ -337,109 +440,149 @@ class Trainer:
                     self.step_count,
                     self.samples_seen,
                     self.eta,
-                    train_cost,
-                    test_cost,
-                    train_acc,
-                    test_acc,
+                    evaluation.train_cost,
+                    evaluation.test_cost,
+                    evaluation.train_accuracy,
+                    evaluation.test_accuracy,
                     time.perf_counter() - self._started_at,
                 )
             )
-        if not math.isfinite(train_cost):
-            self._diverge(f"the training cost after epoch {self.epoch} became {train_cost}")
-        elif last:
-            self.state = FINISHED
+        reason = divergence.cost_runaway(evaluation.train_cost, self._start_cost)
+        if reason:
+            self._diverge_on_cost(f"{reason} (after epoch {self.epoch})")
+            return
+        self._good = self._checkpoint()
+        if last:
+            self.state = RunState.FINISHED
             self.message = f"finished {self.epoch} epochs"
 
-    def _measure(
-        self, X: np.ndarray, Y: np.ndarray, labels: np.ndarray | None
-    ) -> tuple[float, float | None]:
-        """Cost (with network2's L2 term) and accuracy, in chunks to bound memory."""
-        if len(X) == 0:
-            return math.nan, None
-        total_cost, correct = 0.0, 0
-        for start in range(0, len(X), EVAL_CHUNK):
-            rows = slice(start, start + EVAL_CHUNK)
-            cost, outputs = self.net.evaluate(X[rows], Y[rows])
-            total_cost += cost * len(outputs)
-            if labels is not None:
-                correct += int((self._predict(outputs) == labels[rows]).sum())
-        cost = total_cost / len(X) + self.net.weight_penalty(self.config.lmbda, self._n_train)
-        accuracy = correct / len(X) if labels is not None else None
-        return cost, accuracy
+    # -- divergence ---------------------------------------------------------------------
 
-    def _labels(self, Y: np.ndarray) -> np.ndarray | None:
-        """Integer classes of targets, or None for regression."""
-        return self.dataset.labels(Y) if self._is_classification else None
-
-    @staticmethod
-    def _predict(outputs: np.ndarray) -> np.ndarray:
-        """The predicted class: argmax, or a^L > 0.5 for a single output."""
-        if outputs.shape[1] == 1:
-            return (outputs[:, 0] > 0.5).astype(int)
-        return outputs.argmax(axis=1)
-
-    def _diverge(self, what: str) -> None:
-        """Stop with a message naming the step and the first layer holding NaN or inf."""
-        layer = self._first_bad_layer()
-        where = f"; NaN/inf first appears in layer {layer}" if layer else ""
-        self.state = DIVERGED
-        self.message = (
-            f"diverged at step {self.step_count}: {what}{where}. "
-            f"Try a smaller η (now {self.eta:g})."
+    def _checkpoint(self) -> Checkpoint:
+        """The run as it is now, to continue from."""
+        return Checkpoint(
+            Parameters.of(self.net),
+            self.step_count,
+            self.epoch,
+            self.samples_seen,
+            self.eta,
+            self._evaluation,
         )
 
-    def _first_bad_layer(self) -> int | None:
-        """The first layer (1 = first hidden) whose z, weights or biases are not finite."""
-        grads = self._last_grads
-        for l, (w, b) in enumerate(zip(self.net.weights, self.net.biases)):
-            z_bad = grads is not None and not np.isfinite(grads.zs[l]).all()
-            if z_bad or not (np.isfinite(w).all() and np.isfinite(b).all()):
-                return l + 1
-        return None
+    def _mark_finite(self) -> None:
+        """Remember the parameters as they are before the next step (assumed finite)."""
+        self._mark = self._checkpoint()
+        if self._start_cost is None:
+            self._start_cost = self._evaluator.train_cost(self.net, self.config.lmbda)
+            self._good = self._mark
+        self._mark_index = self._schedule.index
+        self._eta_changes = {}
+        self._eta_in_use = self.eta
 
-    # -- snapshots ----------------------------------------------------------------------
+    def _diverge_on_step(self) -> None:
+        """A step made something non-finite: replay from the mark to find where, and keep
+        the last finite parameters in the network."""
+        mark, net, schedule = self._mark, self.net, self._schedule
+        failing = self.step_count
+        _load(net, mark.parameters)
+        kept, kept_step, samples = mark.parameters, mark.step, mark.samples_seen
+        eta = mark.eta
+        for step in range(mark.step + 1, failing + 1):
+            eta = self._eta_changes.get(step, eta)
+            X, Y = schedule.batch(self._mark_index + step - mark.step - 1)
+            grads = net.sgd_step(X, Y, eta, self.config.lmbda, self._n_train)
+            after = Parameters.of(net)
+            if not (after.is_finite() and math.isfinite(sum(grads.nabla_b[-1].tolist()))):
+                failing = step
+                break
+            kept, kept_step, samples = after, step, samples + len(X)
+        _load(net, kept)
+        layer, quantity = divergence.locate(net, X, Y, eta, self.config.lmbda, self._n_train)
+        last_finite = Checkpoint(
+            kept,
+            kept_step,
+            kept_step // self.steps_per_epoch,
+            samples,
+            eta,
+            self._evaluation,
+        )
+        reason = divergence.where(layer, quantity)
+        self._declare(Divergence(failing, layer, quantity or "update", reason, last_finite))
 
-    def _emit(self) -> Snapshot:
-        """Build a snapshot, record it in the step history, and hand it to the listener."""
+    def _diverge_on_cost(self, reason: str) -> None:
+        """The cost ran away: go back to the last evaluation within bounds (or the start)."""
+        _load(self.net, self._good.parameters)
+        self._declare(Divergence(self.step_count, None, "cost", reason, self._good))
+
+    def _declare(self, found: Divergence) -> None:
+        """End the run as diverged, with a message naming the step, layer and quantity."""
+        self._divergence = found
+        self.state = RunState.DIVERGED
+        self.message = divergence.message(
+            found.step, found.reason, self.eta, found.last_finite.step
+        )
+
+    # -- restoring ----------------------------------------------------------------------
+
+    def _take_pending_restore(self) -> None:
+        """Apply a restore asked for from another thread (in the training thread)."""
+        with self._lock:
+            pending, self._pending_restore = self._pending_restore, None
+        if pending is not None:
+            self._apply_restore(pending)
+
+    def _apply_restore(self, checkpoint: Checkpoint) -> None:
+        """Load the checkpoint's parameters and counters; report the restored moment."""
+        _load(self.net, checkpoint.parameters)
+        self.step_count, self.epoch = checkpoint.step, checkpoint.epoch
+        self.samples_seen, self.eta = checkpoint.samples_seen, checkpoint.eta
+        self._evaluation = checkpoint.evaluation
+        self._schedule.seek(checkpoint.step - checkpoint.epoch * self.steps_per_epoch)
+        self._recorder.truncate(checkpoint.step, checkpoint.epoch)
+        self._last_grads = self._last_Y = self._detail = self._divergence = None
+        self._mark_finite()
+        if self.state.is_terminal:
+            self.state = RunState.IDLE
+            self._stop_event.clear()
+        self.message = f"continued from step {checkpoint.step}"
         with np.errstate(**QUIET_OVERFLOW):
-            snapshot = self.snapshot()
+            self._report()
+
+    # -- reports ------------------------------------------------------------------------
+
+    def _report(self) -> Snapshot:
+        """Build the snapshot of now, keep it as the latest, and hand it to the listener."""
+        snapshot = self._latest = self._build_snapshot()
         self._last_report = time.perf_counter()
         if self.listener is not None:
             self.listener(snapshot)
         return snapshot
 
-    def _update_rate(self) -> float:
-        """Samples per second of training since the previous report (smoothed)."""
-        now = time.perf_counter()
-        mark_time, mark_samples = self._rate_mark
-        if self.state == RUNNING and now - mark_time >= 0.05:
-            current = (self.samples_seen - mark_samples) / (now - mark_time)
-            self._rate = current if self._rate == 0 else 0.5 * self._rate + 0.5 * current
-            self._rate_mark = (now, self.samples_seen)
-        return self._rate
-
-    def snapshot(self) -> Snapshot:
-        """An immutable report of the run now (call from the training thread or when idle)."""
-        grads = self._last_grads
-        n_layers = len(self.net.weights)
+    def _build_snapshot(self) -> Snapshot:
+        """Record this report (history, rate, sequence) and assemble its snapshot."""
+        grads, n_layers = self._last_grads, len(self.net.weights)
         if grads is not None:
             norm_w = tuple(float(np.linalg.norm(g)) for g in grads.nabla_w)
             norm_b = tuple(float(np.linalg.norm(g)) for g in grads.nabla_b)
             delta = tuple(d.copy() for d in grads.delta)
+            # the cost of the latest mini-batch, from its stored z^L and a^L
+            batch_cost = self.net.batch_cost(grads, self._last_Y)
         else:
             norm_w = norm_b = (math.nan,) * n_layers
             delta = tuple(np.zeros((0, n)) for n in self.net.sizes[1:])
-        if grads is not None and self.state != DIVERGED:
-            # the cost of the latest mini-batch, from its stored z^L and a^L
-            self._batch_cost = self.net.batch_cost(grads, self._last_Y)
-        if grads is not None and self._recorded_step != self.step_count:
-            progress = self.step_count / self.steps_per_epoch
-            self._steps_history.append(
-                [self.step_count, progress, self._batch_cost, *norm_w, *norm_b]
-            )
-            self._recorded_step = self.step_count
-        self._sequence += 1
-        train_cost, test_cost, train_acc, test_acc = self._evaluation
+            batch_cost = math.nan
+        recorder = self._recorder
+        recorder.record_report(
+            self.state,
+            self.step_count,
+            self.step_count / self.steps_per_epoch,
+            self.samples_seen,
+            batch_cost,
+            norm_w,
+            norm_b,
+        )
+        evaluation = self._evaluation or Evaluation(None, None, None, None)
+        detail = self._detail
         return Snapshot(
             state=self.state,
             epoch=self.epoch,
@@ -448,90 +591,23 @@ class Trainer:
             steps_per_epoch=self.steps_per_epoch,
             samples_seen=self.samples_seen,
             eta=self.eta,
-            samples_per_second=self._update_rate(),
-            batch_cost=self._batch_cost,
-            train_cost=train_cost,
-            test_cost=test_cost,
-            train_accuracy=train_acc,
-            test_accuracy=test_acc,
+            samples_per_second=recorder.rate,
+            batch_cost=batch_cost,
+            train_cost=evaluation.train_cost,
+            test_cost=evaluation.test_cost,
+            train_accuracy=evaluation.train_accuracy,
+            test_accuracy=evaluation.test_accuracy,
             sizes=tuple(self.net.sizes),
             grad_norm_w=norm_w,
             grad_norm_b=norm_b,
             delta=delta,
-            epochs_history=self._epoch_history(),
-            steps_history=self._step_history(n_layers),
-            output_map=self._output_map(),
+            epochs_history=recorder.epochs_history(),
+            steps_history=recorder.steps_history(),
+            output_map=self._grid.output_map(self.net) if self._grid is not None else None,
             message=self.message,
             task=self.dataset.info.task,
-            sequence=self._sequence,
-        )
-
-    def _epoch_history(self) -> EpochHistory:
-        """The decimated per-epoch evaluations as arrays."""
-        rows = self._epochs_history.array()
-        return EpochHistory(*(rows[:, i] for i in range(5)))
-
-    def _step_history(self, n_layers: int) -> StepHistory:
-        """The decimated per-report step series as arrays."""
-        rows = self._steps_history.array()
-        return StepHistory(
-            step=rows[:, 0],
-            epoch_progress=rows[:, 1],
-            batch_cost=rows[:, 2],
-            grad_norm_w=rows[:, 3 : 3 + n_layers],
-            grad_norm_b=rows[:, 3 + n_layers :],
-        )
-
-    def _make_grid(self) -> dict | None:
-        """Fixed inputs over which the output map is drawn, for 1- and 2-input data."""
-        info = self.dataset.info
-        if info.n_inputs not in (1, 2):
-            return None
-        lo, hi = info.input_range or (
-            float(self.dataset.X_train.min()),
-            float(self.dataset.X_train.max()),
-        )
-        cols, rows = self._map_resolution
-        count = min(MAP_POINTS, self._n_train)
-        pick = np.random.default_rng(self.config.seed).permutation(self._n_train)[:count]
-        points = self.dataset.X_train[pick]
-        targets = self.dataset.Y_train[pick]
-        if info.n_inputs == 2:
-            xs = np.linspace(lo, hi, cols)
-            ys = np.linspace(lo, hi, rows)
-            gx, gy = np.meshgrid(xs, ys)
-            inputs = np.column_stack([gx.ravel(), gy.ravel()])
-            kind, shape, y_range = "plane", (rows, cols), (lo, hi)
-        else:
-            xs = np.linspace(lo, hi, max(cols, 2))
-            inputs = xs[:, None]
-            kind, shape = "curve", (len(xs),)
-            y_range = (float(self.dataset.Y_train.min()), float(self.dataset.Y_train.max()))
-        return {
-            "kind": kind,
-            "inputs": inputs,
-            "shape": shape,
-            "x_range": (lo, hi),
-            "y_range": y_range,
-            "xs": xs if kind == "curve" else None,
-            "points": points,
-            "targets": targets,
-            "labels": self._labels(targets),
-        }
-
-    def _output_map(self) -> OutputMap | None:
-        """The network's outputs over the grid, for data that can be drawn."""
-        grid = self._grid
-        if grid is None:
-            return None
-        outputs = self.net.feedforward(grid["inputs"])
-        return OutputMap(
-            kind=grid["kind"],
-            x_range=grid["x_range"],
-            y_range=grid["y_range"],
-            outputs=outputs.reshape(*grid["shape"], outputs.shape[1]),
-            xs=grid["xs"],
-            points=grid["points"],
-            point_targets=grid["targets"],
-            point_labels=grid["labels"],
+            sequence=recorder.sequence,
+            step_detail=detail if detail is not None and detail.step == self.step_count else None,
+            parameters=Parameters.of(self.net) if self._parameters_wanted else None,
+            divergence=self._divergence,
         )

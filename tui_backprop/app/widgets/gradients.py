@@ -26,7 +26,7 @@ from tui_backprop.app.widgets.text import (
     waiting_text,
 )
 from tui_backprop.formatting import scientific
-from tui_backprop.training.snapshot import RUNNING, Snapshot
+from tui_backprop.training import RunState, Snapshot
 
 #: below this content size the plot gives way to per-layer sparklines
 COMPACT_WIDTH, COMPACT_HEIGHT = 30, 8
@@ -136,7 +136,7 @@ class GradientPanel(SnapshotPanel):
         empty = snapshot is None or len(snapshot.steps_history) == 0
         self.set_class(empty, "-empty")
         if snapshot is None or empty:
-            running = snapshot is not None and snapshot.state == RUNNING
+            running = snapshot is not None and snapshot.state == RunState.RUNNING
             self._placeholder.update(waiting_text(running))
             return
         ratio = fit_text([self.ratio_text(), ratio_words(snapshot, short=True)], self.size.width)

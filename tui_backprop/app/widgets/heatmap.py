@@ -18,7 +18,7 @@ from tui_backprop.app.widgets.pacing import Pacer
 from tui_backprop.app.widgets.palette import diverging_palette
 from tui_backprop.app.widgets.panel import SnapshotPanel
 from tui_backprop.app.widgets.text import PLACEHOLDER, centred, fit_text, note_in_middle
-from tui_backprop.training.snapshot import RUNNING, Snapshot
+from tui_backprop.training import RunState, Snapshot
 
 #: colour levels on each side of 0
 HALF_LEVELS = 16
@@ -137,7 +137,7 @@ class DeltaHeatmap(SnapshotPanel):
         title = Text(centred(self._title(width), width), style=TITLE_STYLE, no_wrap=True)
         if delta.shape[1] == 0:
             notes = ["δ appears after the first mini-batch", "δ appears after a step"]
-            if self._snapshot.state != RUNNING:
+            if self._snapshot.state != RunState.RUNNING:
                 notes = [f"{notes[0]} ({PLACEHOLDER})", f"{notes[1]}: {PLACEHOLDER}", PLACEHOLDER]
             note = fit_text(notes, width)
             return Group(title, note_in_middle(note, width, height - 1))

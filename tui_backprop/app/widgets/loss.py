@@ -21,7 +21,7 @@ from tui_backprop.app.widgets.text import (
     waiting_text,
 )
 from tui_backprop.formatting import number, percent
-from tui_backprop.training.snapshot import RUNNING, Snapshot
+from tui_backprop.training import RunState, Snapshot
 
 #: below this content size the plots give way to a text summary with a sparkline
 COMPACT_WIDTH, COMPACT_HEIGHT = 30, 8
@@ -101,7 +101,7 @@ class LossPanel(SnapshotPanel):
         )
         self.set_class(not has_data, "-empty")
         if snapshot is None or not has_data:
-            running = snapshot is not None and snapshot.state == RUNNING
+            running = snapshot is not None and snapshot.state == RunState.RUNNING
             self._placeholder.update(waiting_text(running))
             self._points = 0
             return

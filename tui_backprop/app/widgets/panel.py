@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.widget import Widget
 
 from tui_backprop.app.widgets.pacing import Pacer
-from tui_backprop.training.snapshot import RUNNING, Snapshot
+from tui_backprop.training import RunState, Snapshot
 
 
 class SnapshotPanel(Widget):
@@ -21,7 +21,7 @@ class SnapshotPanel(Widget):
     def show(self, snapshot: Snapshot) -> None:
         """Draw a new snapshot: paced while the run runs, at once when paused or ended."""
         self._snapshot = snapshot
-        self._pacer.request(urgent=snapshot.state != RUNNING)
+        self._pacer.request(urgent=snapshot.state != RunState.RUNNING)
 
     def clear(self) -> None:
         """Forget the run and show the placeholder."""

@@ -6,19 +6,20 @@ from rich.text import Text
 from textual.widget import Widget
 
 from tui_backprop.formatting import compact, number, percent
-from tui_backprop.training import Snapshot
+from tui_backprop.training import RunState, Snapshot
 
 #: a glyph per state, so the state reads at a glance even without colour; all one cell
 #: wide in every terminal (no emoji-presentation symbols such as ⏸ or ✔)
+#: the run's states (RunState) and the app's own: "loading" and "error"
 GLYPHS = {
-    "idle": "■",
+    RunState.IDLE: "■",
     "loading": "…",
-    "running": "▶",
-    "paused": "‖",
-    "finished": "✓",
-    "stopped": "■",
-    "diverged": "✗",
-    "failed": "✗",
+    RunState.RUNNING: "▶",
+    RunState.PAUSED: "‖",
+    RunState.FINISHED: "✓",
+    RunState.STOPPED: "■",
+    RunState.DIVERGED: "✗",
+    RunState.FAILED: "✗",
     "error": "✗",
 }
 STATES = tuple(GLYPHS)
@@ -34,7 +35,7 @@ class StatusBar(Widget):
     def __init__(self, **kwargs: object) -> None:
         """An idle status bar."""
         super().__init__(**kwargs)
-        self.state = "idle"
+        self.state: str = RunState.IDLE
         self.note = "press space to start"
         self.snapshot: Snapshot | None = None
         self.eta: float | None = None
@@ -49,11 +50,11 @@ class StatusBar(Widget):
         self.state = snapshot.state
         self.eta = snapshot.eta
         self.note = {
-            "idle": "space starts · n steps · ? help",
-            "paused": "space resumes · n steps",
-            "finished": "space starts again",
-            "diverged": "space starts again · try a smaller η",
-            "failed": "see the notification",
+            RunState.IDLE: "space starts · n steps · ? help",
+            RunState.PAUSED: "space resumes · n steps",
+            RunState.FINISHED: "space starts again",
+            RunState.DIVERGED: "space starts again · try a smaller η",
+            RunState.FAILED: "see the notification",
         }.get(snapshot.state, "")
         self._render_line()
 
@@ -90,7 +91,7 @@ class StatusBar(Widget):
                 parts.append((f"acc {percent(s.train_accuracy)}", ""))
         if self.eta is not None:
             parts.append((f"η {number(self.eta, 4)}", ""))
-        if s is not None and s.state == "running":
+        if s is not None and s.state == RunState.RUNNING:
             unit = "/s" if short else " samples/s"
             parts.append((f"{compact(s.samples_per_second)}{unit}", "dim"))
         if self.note and not short:

@@ -1,0 +1,102 @@
+"""End-of-epoch evaluation: cost (with network2's L2 term) and accuracy on both splits."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from tui_backprop.data import Dataset
+from tui_backprop.engine import Network
+
+#: rows of evaluation per forward pass, to bound memory on large sets
+EVAL_CHUNK = 10_000
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """Costs and accuracies of one evaluation (accuracies None for regression)."""
+
+    train_cost: float
+    test_cost: float
+    train_accuracy: float | None
+    test_accuracy: float | None
+
+
+class Evaluator:
+    """Measures a network on a fixed subset of the training split and the whole test split.
+
+    The training subset (at most ``max_samples`` rows, drawn once with ``rng``) and the
+    class labels of both splits are computed once, when the run is built.
+    """
+
+    def __init__(self, dataset: Dataset, max_samples: int, rng: np.random.Generator) -> None:
+        """Pick the training subset and label both splits."""
+        X, Y = dataset.X_train, dataset.Y_train
+        n = len(X)
+        if max_samples >= n:
+            self._X_train, self._Y_train = X, Y
+        else:
+            rows = np.sort(rng.permutation(n)[:max_samples])
+            self._X_train, self._Y_train = X[rows], Y[rows]
+        self._X_test, self._Y_test = dataset.X_test, dataset.Y_test
+        self._dataset = dataset
+        self._n_train = n
+        self._train_labels = self._labels(self._Y_train)
+        self._test_labels = self._labels(self._Y_test)
+
+    def _labels(self, Y: np.ndarray) -> np.ndarray | None:
+        """Integer classes of targets, or None for regression."""
+        return self._dataset.labels(Y) if self._dataset.is_classification else None
+
+    def evaluate(self, net: Network, lmbda: float) -> Evaluation:
+        """Both splits' cost and accuracy for the network as it is now."""
+        train_cost, train_accuracy = self._measure(
+            net, lmbda, self._X_train, self._Y_train, self._train_labels
+        )
+        test_cost, test_accuracy = self._measure(
+            net, lmbda, self._X_test, self._Y_test, self._test_labels
+        )
+        return Evaluation(train_cost, test_cost, train_accuracy, test_accuracy)
+
+    def train_cost(self, net: Network, lmbda: float) -> float:
+        """The cost on the training subset alone (the divergence rule's starting value)."""
+        return self._measure(net, lmbda, self._X_train, self._Y_train, None)[0]
+
+    def _measure(
+        self,
+        net: Network,
+        lmbda: float,
+        X: np.ndarray,
+        Y: np.ndarray,
+        labels: np.ndarray | None,
+    ) -> tuple[float, float | None]:
+        """Cost (with the L2 term over the whole training set's n) and accuracy, in chunks."""
+        if len(X) == 0:
+            return math.nan, None
+        total_cost, correct = 0.0, 0
+        for start in range(0, len(X), EVAL_CHUNK):
+            rows = slice(start, start + EVAL_CHUNK)
+            cost, outputs = net.evaluate(X[rows], Y[rows])
+            total_cost += cost * len(outputs)
+            if labels is not None:
+                correct += int((self._dataset.labels(outputs) == labels[rows]).sum())
+        cost = total_cost / len(X) + net.weight_penalty(lmbda, self._n_train)
+        accuracy = correct / len(X) if labels is not None else None
+        return cost, accuracy
+
+
+@dataclass(frozen=True)
+class EpochRecord:
+    """The evaluation at the end of one epoch, for per-epoch listeners (headless metrics)."""
+
+    epoch: int
+    step: int
+    samples_seen: int
+    eta: float
+    train_cost: float
+    test_cost: float
+    train_accuracy: float | None
+    test_accuracy: float | None
+    seconds: float  # wall time since the run started, pauses included

@@ -1,0 +1,127 @@
+"""What a consumer may ask of a run beyond its summary: parameters, one step in full,
+where a divergence began, and a point to continue from. All frozen, all copies.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from tui_backprop.engine import Gradients, Network
+
+if TYPE_CHECKING:
+    from tui_backprop.training.evaluator import Evaluation
+
+
+@dataclass(frozen=True)
+class Parameters:
+    """A read-only copy of every weight and bias as one flat vector.
+
+    Laid out as w^2, …, w^L, then b^2, …, b^L (the book's layer numbers; code index l is
+    layer l + 2); ``weights`` and ``biases`` are views of it shaped as the engine's.
+    """
+
+    sizes: tuple[int, ...]
+    flat: np.ndarray
+
+    @classmethod
+    def of(cls, net: Network) -> Parameters:
+        """Copy a network's parameters."""
+        flat = np.concatenate([w.ravel() for w in net.weights] + [b for b in net.biases])
+        flat.flags.writeable = False
+        return cls(tuple(net.sizes), flat)
+
+    @property
+    def weights(self) -> tuple[np.ndarray, ...]:
+        """w^l of shape (sizes[l + 1], sizes[l]) per code index l."""
+        views, start = [], 0
+        for n_in, n_out in zip(self.sizes[:-1], self.sizes[1:]):
+            views.append(self.flat[start : start + n_in * n_out].reshape(n_out, n_in))
+            start += n_in * n_out
+        return tuple(views)
+
+    @property
+    def biases(self) -> tuple[np.ndarray, ...]:
+        """b^l of shape (sizes[l + 1],) per code index l."""
+        start = sum(a * b for a, b in zip(self.sizes[:-1], self.sizes[1:]))
+        views = []
+        for n_out in self.sizes[1:]:
+            views.append(self.flat[start : start + n_out])
+            start += n_out
+        return tuple(views)
+
+    @property
+    def nbytes(self) -> int:
+        """Memory held by the copy."""
+        return self.flat.nbytes
+
+    def is_finite(self) -> bool:
+        """True when no weight or bias is NaN or infinite."""
+        return bool(np.isfinite(self.flat).all())
+
+
+def copy_gradients(grads: Gradients) -> Gradients:
+    """A copy of every array the engine's ``Gradients`` holds (whatever fields it has)."""
+    return Gradients(
+        **{
+            f.name: [None if a is None else np.array(a) for a in getattr(grads, f.name)]
+            for f in dataclasses.fields(Gradients)
+        }
+    )
+
+
+@dataclass(frozen=True)
+class StepDetail:
+    """One mini-batch step in full, as the engine computed it (chapter 2's BP1–BP4).
+
+    ``gradients`` is the engine's backward pass on (``X``, ``Y``) with the parameters
+    ``before`` the step (z, a, δ per layer and the mean ∇w, ∇b that the update used);
+    ``after`` = the update w → (1 − ηλ/n)·w − η·∇w, b → b − η·∇b applied to ``before``.
+    """
+
+    step: int  # the step's number (the snapshot's ``step`` after it)
+    X: np.ndarray  # (m, n_inputs), the mini-batch
+    Y: np.ndarray  # (m, n_outputs)
+    before: Parameters
+    gradients: Gradients
+    after: Parameters
+    eta: float
+    lmbda: float
+    n: int  # the training set's size, for the L2 decay
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    """Parameters and counters to continue a run from (``Trainer.restore``)."""
+
+    parameters: Parameters
+    step: int
+    epoch: int
+    samples_seen: int
+    eta: float
+    evaluation: Evaluation | None  # the latest evaluation at that moment
+
+
+#: the quantities in the order a step computes them: where a non-finite value can begin
+QUANTITIES = ("z", "a", "δ (BP1)", "δ (BP2)", "∇ (BP3/BP4)", "update")
+
+
+@dataclass(frozen=True)
+class Divergence:
+    """Where a run went wrong, and the last good state to roll back to.
+
+    ``layer`` counts the first hidden layer as 1 (None for the cost rule); ``quantity``
+    is one of ``QUANTITIES``, or "cost" when the cost grew beyond its stated bounds.
+    ``last_finite`` is the state just before the failing step, or, for the cost rule, at
+    the last evaluation within bounds (the start, if none was); the trainer's network
+    holds it after the divergence.
+    """
+
+    step: int
+    layer: int | None
+    quantity: str
+    reason: str  # one sentence, as shown in the message
+    last_finite: Checkpoint
