@@ -18,6 +18,7 @@ from tui_backprop.app import BackpropApp
 from tui_backprop.app.app import TRAINER_THREAD_NAME
 from tui_backprop.app.messages import SnapshotReady
 from tui_backprop.app.screens.help import HELP, HelpScreen
+from tui_backprop.app.screens.main import VIEWS
 from tui_backprop.app.session import MAX_SNAPSHOTS_PER_SECOND, fit_sizes
 from tui_backprop.data import load_dataset
 from tui_backprop.training import DEFAULT_PRESET, RunConfig, Trainer
@@ -73,6 +74,10 @@ async def test_opens_on_the_default_preset_in_both_layouts_with_help() -> None:
             assert main.view == view and shown.width >= 70 and shown.height >= 18
         await pilot.press("v")
         assert main.view == "form" and main.query_one("#form").region.height >= 18
+        later = [view for view, _ in VIEWS][[view for view, _ in VIEWS].index("form") + 1 :]
+        for view in later:  # the inspector's views, and any others after the form
+            await pilot.press("v")
+            assert main.view == view
         await pilot.press("v")
         assert main.view == "all"
 

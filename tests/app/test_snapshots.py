@@ -65,3 +65,37 @@ def test_everything_at_120x40(snap_compare, app_spiral_config: RunConfig) -> Non
     """120×40: the form beside the four panels."""
     app = BackpropApp(preset="spiral-demo", config=app_spiral_config)
     assert snap_compare(app, terminal_size=(120, 40), run_before=show_fixed_state)
+
+
+async def show_inspected_step(pilot: Pilot, layer_keys: str = "") -> None:
+    """One fixed step on the xor network, in the inspector (``layer_keys``: [ or ] presses)."""
+    from tests.step_records import take_step
+
+    app = pilot.app
+    assert isinstance(app, BackpropApp)
+    while app.trainer is None:
+        await pilot.pause(0.01)
+    trainer, config = app.trainer, app.config
+    X, Y = trainer.dataset.X_train[:10], trainer.dataset.Y_train[:10]
+    step = take_step(trainer.net, X, Y, config.eta, config.lmbda, len(trainer.dataset.X_train))
+    app.main.inspector.show_step(step, 1)
+    await pilot.press("i", "right", "right", *layer_keys)
+    await pilot.pause()
+
+
+def test_inspector_at_the_output_at_80x24(snap_compare, app_xor_config: RunConfig) -> None:
+    """80×24, Inspect tab: BP1 at the output neuron, σ' cancelled by the cross-entropy."""
+    app = BackpropApp(preset="xor", config=app_xor_config)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=show_inspected_step)
+
+
+def test_inspector_at_a_hidden_layer_at_120x40(snap_compare, app_xor_config: RunConfig) -> None:
+    """120×40: BP2 at a hidden neuron of the first hidden layer, the whole width."""
+
+    async def hidden(pilot: Pilot) -> None:
+        """Two layers back from the output, then neuron 2."""
+        await show_inspected_step(pilot, "[[")
+        await pilot.press("down")
+
+    app = BackpropApp(preset="xor", config=app_xor_config)
+    assert snap_compare(app, terminal_size=(120, 40), run_before=hidden)

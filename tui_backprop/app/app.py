@@ -36,6 +36,7 @@ from tui_backprop.training import (
     Trainer,
     load_preset,
 )
+from tui_backprop.training.inspector_rows import Architecture
 
 #: the name the training thread carries while it trains (tests look for it)
 TRAINER_THREAD_NAME = "tui-backprop-trainer"
@@ -63,6 +64,7 @@ class BackpropApp(App[None]):
         Binding("left_square_bracket", "layer(-1)", "δ layer", key_display="[", group=LAYER_KEYS),
         Binding("right_square_bracket", "layer(1)", "δ layer", key_display="]", group=LAYER_KEYS),
         Binding("v", "next_view", "View"),
+        Binding("i", "inspect", "Inspect"),
         Binding("e", "edit", "Edit", show=False),
         Binding("escape", "leave_field", "Leave field"),
         Binding("question_mark", "help", "Help", key_display="?"),
@@ -127,6 +129,8 @@ class BackpropApp(App[None]):
         main = self.main
         main.form.load(config, preset, (info.n_inputs, info.n_outputs))
         main.set_drawable(info.n_inputs in (1, 2))
+        main.inspector.architecture = Architecture.of(config)
+        trainer.request_step_detail(main.view == "inspect")
         main.clear()
         self.latest = trainer.snapshot()
         main.show(self.latest)
@@ -335,6 +339,15 @@ class BackpropApp(App[None]):
     def action_next_view(self) -> None:
         """On a narrow terminal, go to the next view."""
         self.main.next_view()
+
+    def action_inspect(self) -> None:
+        """Open the inspector of the latest step (or go back to the panels)."""
+        self.main.toggle_view("inspect")
+
+    def on_main_screen_view_changed(self, event: MainScreen.ViewChanged) -> None:
+        """While the inspector shows, the trainer records whole steps for it."""
+        if self.trainer is not None:
+            self.trainer.request_step_detail(event.view == "inspect")
 
     def action_edit(self) -> None:
         """Move the focus into the form (showing it on a narrow terminal)."""

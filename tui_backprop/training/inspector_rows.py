@@ -60,6 +60,11 @@ class Architecture:
     output_activation: str
     cost: str
 
+    @classmethod
+    def of(cls, config: object) -> Architecture:
+        """The names of a run configuration (any object with the three fields)."""
+        return cls(config.activation, config.output_activation, config.cost)  # type: ignore[attr-defined]
+
     def sigma(self, layer: int, n_layers: int) -> str:
         """The σ of a layer (code index)."""
         return self.output_activation if layer == n_layers - 1 else self.activation

@@ -20,6 +20,7 @@ from textual.widgets import Footer, Tab, Tabs
 from tui_backprop.app.widgets import ExperimentForm, StatusBar
 from tui_backprop.app.widgets.gradients import GradientPanel
 from tui_backprop.app.widgets.heatmap import DeltaHeatmap
+from tui_backprop.app.widgets.inspector import InspectorPanel
 from tui_backprop.app.widgets.loss import LossPanel
 from tui_backprop.app.widgets.output_map import OutputMapPanel
 from tui_backprop.training import RunConfig, Snapshot
@@ -34,6 +35,7 @@ VIEWS = (
     ("deltas", "δ"),
     ("output-map", "Output"),
     ("form", "Setup"),
+    ("inspect", "Inspect"),
 )
 
 
@@ -49,6 +51,14 @@ class MainScreen(Screen[None]):
     class Ready(Message):
         """The screen's widgets exist: the app may build the first network."""
 
+    class ViewChanged(Message):
+        """Another view is showing (the inspector asks the trainer for whole steps)."""
+
+        def __init__(self, view: str) -> None:
+            """The view now showing."""
+            super().__init__()
+            self.view = view
+
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (36, "-tall")]
     AUTO_FOCUS = None  # keys must reach the app, not a form field, until the user edits
@@ -62,6 +72,7 @@ class MainScreen(Screen[None]):
         self.gradients = titled(GradientPanel(id="gradients", classes="panel"), "Gradients")
         self.heatmap = titled(DeltaHeatmap(id="deltas", classes="panel"), "Errors δ")
         self.output_map = titled(OutputMapPanel(id="output-map", classes="panel"), "Output")
+        self.inspector = titled(InspectorPanel(id="inspector"), "Inside backprop: one neuron")
         self.status = StatusBar(id="status")
 
     def compose(self) -> ComposeResult:
@@ -74,6 +85,8 @@ class MainScreen(Screen[None]):
                 for panel in (self.loss, self.gradients, self.heatmap, self.output_map):
                     with Container(id=f"cell-{panel.id}", classes="cell"):
                         yield panel
+            with Container(id="inspect-view"):
+                yield self.inspector
         yield self.status
         yield Footer(compact=True, show_command_palette=False)
 
@@ -91,6 +104,7 @@ class MainScreen(Screen[None]):
             self.gradients.show(snapshot)
             self.heatmap.show(snapshot)
             self.output_map.show(snapshot)
+            self.inspector.show(snapshot)
 
     def clear(self) -> None:
         """Empty every panel (a new network)."""
@@ -99,6 +113,7 @@ class MainScreen(Screen[None]):
             self.gradients.clear()
             self.heatmap.clear()
             self.output_map.clear()
+            self.inspector.clear()
 
     def set_drawable(self, drawable: bool) -> None:
         """Hide the output map in the grid when the data has more than two inputs."""
@@ -115,6 +130,10 @@ class MainScreen(Screen[None]):
         """Show one view on a narrow terminal: all panels, one panel, or the form."""
         self.query_one(Tabs).active = f"view-{view}"
 
+    def toggle_view(self, view: str) -> None:
+        """Show ``view`` (on any terminal), or go back to all panels if it is showing."""
+        self.set_view("all" if self.view == view else view)
+
     def next_view(self) -> None:
         """Go to the next view, wrapping around."""
         views = [view for view, _ in VIEWS]
@@ -126,3 +145,8 @@ class MainScreen(Screen[None]):
         view = (event.tab.id or "view-all").removeprefix("view-")
         self.query_one("#main").set_classes(f"-view-{view}")  # one restyle, not two
         self.view = view
+        if view == "inspect":
+            self.inspector.focus()
+        elif self.focused is self.inspector:
+            self.set_focus(None)
+        self.post_message(self.ViewChanged(view))

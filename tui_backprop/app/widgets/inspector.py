@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import io
 
-from rich.console import Console, RenderableType
+from rich.console import Console, Group, RenderableType
+from rich.text import Text
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from tui_backprop.app.widgets.inspector_text import inspection_page
+from tui_backprop.training import Snapshot
 from tui_backprop.training.inspector_rows import Architecture, StepRecord, inspect_neuron
 
 NEURON_KEYS = Binding.Group("neuron")
@@ -44,7 +46,8 @@ class InspectorPanel(VerticalScroll):
         super().__init__(id=id, classes=classes)
         self.record: StepRecord | None = None
         self.architecture: Architecture | None = None
-        self.step_number = 0
+        self.step_number = 0  # the step inspected
+        self.latest_step = 0  # the run's latest step
         self.layer_index = -1  # engine index (0 = first hidden); −1 starts at the output
         self.neuron = 0
         self.sample = 0
@@ -56,9 +59,24 @@ class InspectorPanel(VerticalScroll):
 
     # -- what the screen calls ----------------------------------------------------------
 
-    def show_step(self, record: StepRecord | None, architecture: Architecture, step: int) -> None:
-        """Inspect a new step (or none); the selection stays where it was, clamped."""
-        self.record, self.architecture, self.step_number = record, architecture, step
+    def show(self, snapshot: Snapshot) -> None:
+        """Inspect the snapshot's step when it carries one in full; note how far behind the
+        inspected step is otherwise."""
+        detail = snapshot.step_detail
+        if detail is not None:
+            self.record, self.step_number = detail, detail.step
+        self.latest_step = snapshot.step
+        if detail is not None or self.is_on_screen:
+            self._redraw()
+
+    def clear(self) -> None:
+        """A new network: nothing to inspect yet."""
+        self.record, self.step_number, self.latest_step = None, 0, 0
+        self._redraw()
+
+    def show_step(self, record: StepRecord | None, step: int) -> None:
+        """Inspect a given step (or none); the selection stays where it was, clamped."""
+        self.record, self.step_number, self.latest_step = record, step, step
         self._redraw()
 
     def select(self, layer: int, neuron: int = 0, sample: int | None = None) -> None:
@@ -114,7 +132,7 @@ class InspectorPanel(VerticalScroll):
     def _page(self) -> RenderableType:
         """The inspection page, or what to do to get one."""
         if self.record is None or self.architecture is None:
-            return NO_STEP
+            return Text(NO_STEP, style="dim")
         counts = self._counts()
         assert counts is not None
         self.neuron = min(self.neuron, counts[1] - 1)
@@ -122,4 +140,11 @@ class InspectorPanel(VerticalScroll):
         inspection = inspect_neuron(
             self.record, self.architecture, self._layer(), self.neuron, self.sample
         )
-        return inspection_page(inspection, self.step_number)
+        page = inspection_page(inspection, self.step_number)
+        if self.latest_step > self.step_number:
+            behind = Text(
+                f"the run is at step {self.latest_step}: pause and press n to inspect a new step",
+                style="italic",
+            )
+            return Group(behind, page)
+        return page

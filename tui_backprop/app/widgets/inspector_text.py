@@ -13,6 +13,7 @@ from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
+from tui_backprop.formatting import number
 from tui_backprop.training.inspector_rows import NeuronInspection, Sum
 
 HEADING = Style(bold=True)
@@ -30,10 +31,8 @@ LABEL_WIDTH = 16
 
 
 def num(value: float | None) -> str:
-    """A number with four significant digits ("–" when missing)."""
-    if value is None:
-        return "–"
-    return f"{value:.4g}".replace("-", "−")
+    """A number of the inspector: four significant digits (the missing mark when None)."""
+    return number(value, 4)
 
 
 def signed(value: float) -> str:
@@ -161,11 +160,11 @@ def gradients_and_update(ins: NeuronInspection) -> list[RenderableType]:
     table = Table(
         box=None, padding=(0, 1), show_edge=False, header_style=LABEL, pad_edge=False, expand=False
     )
-    table.add_column("", width=LABEL_WIDTH, no_wrap=True)
+    table.add_column("", no_wrap=True)
     for title in ("a_k", "this x", "batch mean", "before", "− η·mean", "after"):
         table.add_column(title, justify="right", no_wrap=True)
     table.add_row(
-        "bias b_j (BP3)",
+        "bias b_j",
         "",
         num(ins.delta),
         num(ins.nabla_b),
@@ -173,8 +172,8 @@ def gradients_and_update(ins: NeuronInspection) -> list[RenderableType]:
         num(ins.bias_step),
         num(ins.bias_after),
     )
-    for i, row in enumerate(ins.weights):
-        label = f"w_j{row.k + 1}" + (" (BP4)" if i == 0 else "")
+    for row in ins.weights:
+        label = f"weight w_j{row.k + 1}"
         before = num(row.before if ins.lmbda == 0 else row.decayed)
         table.add_row(
             label,
