@@ -19,6 +19,7 @@ from typing import Any
 
 import tomli_w
 
+from tui_backprop.atomic import write_text
 from tui_backprop.data import DatasetError, dataset_names, resolve_paths, validate_options
 from tui_backprop.engine import COSTS, DTYPES, HIDDEN_ACTIVATIONS, INITS, OUTPUT_ACTIVATIONS
 
@@ -377,5 +378,5 @@ def dumps(config: RunConfig) -> str:
 
 
 def save(config: RunConfig, path: str | Path) -> None:
-    """Write the configuration to a TOML file."""
-    Path(path).write_text(dumps(config), encoding="utf-8")
+    """Write the configuration to a TOML file, atomically (``WriteError`` names the path)."""
+    write_text(path, dumps(config))

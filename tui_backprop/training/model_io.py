@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
+from tui_backprop.atomic import WriteError, atomic_write
 from tui_backprop.engine import Network
 from tui_backprop.training.config import ConfigError, RunConfig, dumps, from_dict
 
@@ -23,19 +24,15 @@ class ModelFileError(ValueError):
 
 
 def save_model(path: str | Path, net: Network, config: RunConfig) -> None:
-    """Write the network's parameters and the configuration to ``path`` (.npz)."""
+    """Write the network's parameters and the configuration to ``path`` (.npz), atomically:
+    a failed write leaves the previous file whole."""
     arrays = {f"w{l}": w for l, w in enumerate(net.weights)}
     arrays |= {f"b{l}": b for l, b in enumerate(net.biases)}
     try:
-        with open(path, "wb") as file:
-            np.savez(
-                file,
-                format=np.array(FORMAT),
-                config=np.array(dumps(config)),
-                **arrays,
-            )
-    except OSError as error:
-        raise ModelFileError(f"{path}: cannot be written ({error.strerror})") from None
+        with atomic_write(path, "wb") as file:
+            np.savez(file, format=np.array(FORMAT), config=np.array(dumps(config)), **arrays)
+    except WriteError as error:
+        raise ModelFileError(str(error)) from None
 
 
 def load_model(path: str | Path) -> tuple[RunConfig, Network]:
