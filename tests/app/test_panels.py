@@ -13,6 +13,7 @@ import pytest
 from textual.app import App, ComposeResult
 from textual.widget import Widget
 
+from tests.app.screen import screen_text
 from tui_backprop.app.widgets import pacing, plotting
 from tui_backprop.app.widgets.gradients import GradientPanel, ratio_words
 from tui_backprop.app.widgets.heatmap import DeltaHeatmap, group_max_magnitude
@@ -90,11 +91,6 @@ class PanelApp(App[None]):
     def compose(self) -> ComposeResult:
         """Just the panel."""
         yield self.panel
-
-
-def screen_text(app: App) -> str:
-    """The characters on the screen now, line by line (what a screenshot would show)."""
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
 
 
 # -- every panel ------------------------------------------------------------------------

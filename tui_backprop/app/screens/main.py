@@ -83,7 +83,7 @@ class MainScreen(Screen[None]):
             with Container(id="panels"):
                 # one cell per panel, so the grid arranges plain containers
                 for panel in (self.loss, self.gradients, self.heatmap, self.output_map):
-                    with Container(id=f"cell-{panel.id}", classes="cell"):
+                    with Container(id=f"cell-{panel.id}", classes="panel-cell"):
                         yield panel
             with Container(id="inspect-view"):
                 yield self.inspector
