@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from functools import lru_cache
 
 import pytest
 from textual.containers import VerticalScroll
@@ -12,6 +13,8 @@ from textual.pilot import Pilot
 from tests.app.screen import screen_text
 from tui_backprop.app import BackpropApp
 from tui_backprop.app.screens.help import HelpScreen
+from tui_backprop.formatting import scientific
+from tui_backprop.training import Snapshot, Trainer, load_preset
 
 TIMEOUT = 20.0  # seconds; only reached when something is wrong
 
@@ -48,3 +51,84 @@ async def test_help_shows_every_table_when_scrolled_through(size) -> None:
     for row in bp_rows:
         assert row in text, row
     assert "start, pause, resume" in text and "quit (stops the training first)" in text
+
+
+# -- shared: a real run's snapshots, shown on the app's screen without a live worker ---------
+
+
+@lru_cache
+def preset_snapshots(preset: str, steps: int) -> tuple[Snapshot, ...]:
+    """The snapshots of the first ``steps`` mini-batch steps of a preset's run."""
+    trainer = Trainer(load_preset(preset))
+    return tuple(trainer.step() for _ in range(steps))
+
+
+async def show_on_app(pilot: Pilot, app: BackpropApp, snapshot: Snapshot) -> str:
+    """Show ``snapshot`` on the app's panels (as the worker would) and return the screen."""
+    await wait_until(pilot, lambda: app.trainer is not None, "the first network")
+    app.main.show(snapshot)
+    await pilot.pause()
+    return screen_text(app)
+
+
+def panel_text(app: BackpropApp, panel_id: str) -> str:
+    """The characters inside one panel's region of the screen."""
+    region = app.main.query_one(f"#{panel_id}").region
+    lines = screen_text(app).splitlines()[region.y : region.bottom]
+    return "\n".join(line[region.x : region.right] for line in lines)
+
+
+# -- 3. the vanishing-gradients ratio says when it was measured -------------------------------
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_gradient_ratio_names_the_start_and_now(size) -> None:
+    """The headline gives the ratio at the first step and now, each with its moment."""
+    snapshots = preset_snapshots("vanishing-gradients", 200)
+    app = BackpropApp(preset="vanishing-gradients")
+    async with app.run_test(size=size) as pilot:
+        await show_on_app(pilot, app, snapshots[-1])
+        if app.main.is_narrow:
+            app.main.set_view("gradients")
+        await wait_until(pilot, lambda: "now" in panel_text(app, "gradients"), "the ratio")
+        text = panel_text(app, "gradients")
+    first = snapshots[0].first_to_last_ratio
+    last = snapshots[-1].first_to_last_ratio
+    assert first > 50 and last > 1  # the lesson: layer 1 is far slower at the start
+    assert f"{first:.0f}× slower" in text and "step 1 " in text
+    assert f"{last:.0f}× slower" in text or f"{last:.1f}× slower" in text
+    assert "now" in text or "step 200" in text
+
+
+def test_vanishing_preset_description_says_the_ratio_is_at_the_start() -> None:
+    assert "at the start" in load_preset("vanishing-gradients").description
+
+
+# -- 4. ‖∇w^l‖ (BP4) has a key and shows in every layout -------------------------------------
+
+
+@pytest.mark.parametrize(("size", "view"), [((120, 40), "all"), ((80, 24), "gradients")])
+async def test_weight_gradients_show_in_every_layout_and_w_plots_them(size, view) -> None:
+    snapshot = preset_snapshots("spiral", 30)[-1]
+    app = BackpropApp(preset="spiral")
+    async with app.run_test(size=size) as pilot:
+        await show_on_app(pilot, app, snapshot)
+        if app.main.is_narrow:
+            app.main.set_view(view)
+        await wait_until(pilot, lambda: "‖∇w‖" in panel_text(app, "gradients"), "the table")
+        text = panel_text(app, "gradients")
+        assert all(scientific(value) in text for value in snapshot.grad_norm_w)
+        assert "‖∇w^l‖ dots" not in text
+        await pilot.press("w")
+        text = panel_text(app, "gradients")
+        assert "‖∇w^l‖ dots" in text or "‖∇w‖ dots" in text
+
+
+async def test_w_plots_weight_gradients_in_the_small_all_panels_view() -> None:
+    snapshot = preset_snapshots("spiral", 30)[-1]
+    app = BackpropApp(preset="spiral")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await show_on_app(pilot, app, snapshot)
+        assert "w ‖∇w‖" in screen_text(app).splitlines()[-1]  # the footer offers the key
+        await pilot.press("w")
+        assert "dots: ‖∇w‖" in panel_text(app, "gradients")

@@ -245,12 +245,13 @@ async def test_gradient_panel_shows_current_values_and_the_ratio() -> None:
         await pilot.pause()
         assert panel.current_values() == snapshot.grad_norm_b
         ratio = snapshot.first_to_last_ratio
-        times, word = (ratio, "slower") if ratio > 1 else (1 / ratio, "faster")
-        amount = f"{times:.0f}" if times >= 10 else f"{times:.1f}"
-        expected = f"layer 1 learns {amount}× {word} than layer 2"  # the last hidden layer
-        assert panel.ratio_text() == expected
+        amount, word = (ratio, "slower") if ratio > 1 else (1 / ratio, "faster")
+        now = f"{amount:.0f}" if amount >= 10 else f"{amount:.1f}"
+        # the last hidden layer; the ratio at the first report, then now
+        assert panel.ratio_text().startswith("layer 1 vs layer 2: ")
+        assert panel.ratio_text().endswith(f"→ {now}× {word} at step {snapshot.step}")
         text = screen_text(app)
-        assert expected in text
+        assert panel.ratio_text() in text
         assert f"{snapshot.grad_norm_b[2]:.2e}" in text  # the output layer's row
         assert "3  out" in text
         panel.set_show_weights(True)
@@ -259,16 +260,20 @@ async def test_gradient_panel_shows_current_values_and_the_ratio() -> None:
 
 
 def ratio_of(norms: tuple[float, ...], step: int = 5) -> str:
-    """The ratio words for a snapshot with these ‖∇b^l‖."""
-    snapshot = dataclasses.replace(last_snapshot("spiral"), grad_norm_b=norms, step=step)
-    return ratio_words(snapshot)
+    """The ratio words for a snapshot with these ‖∇b^l‖ now and no earlier report."""
+    spiral = last_snapshot("spiral")
+    history = dataclasses.replace(
+        spiral.steps_history, step=spiral.steps_history.step[:0], grad_norm_b=np.zeros((0, 3))
+    )
+    snapshot = dataclasses.replace(spiral, grad_norm_b=norms, step=step, steps_history=history)
+    return ratio_words(snapshot)[0]
 
 
 def test_ratio_words_read_well_for_every_case() -> None:
-    assert ratio_of((0.001, 0.01, 0.5)) == "layer 1 learns 10× slower than layer 2"
-    assert ratio_of((0.01, 0.037)) == "layer 1 learns 3.7× slower than layer 2"
-    assert ratio_of((0.023, 0.01, 1.0)) == "layer 1 learns 2.3× faster than layer 2"
-    assert ratio_of((0.01, 0.0101, 1.0)).startswith("layer 1 learns about as fast as layer 2")
+    assert ratio_of((0.001, 0.01, 0.5)) == "layer 1 vs layer 2: 10× slower at step 5"
+    assert ratio_of((0.01, 0.037)) == "layer 1 vs layer 2: 3.7× slower at step 5"
+    assert ratio_of((0.023, 0.01, 1.0)) == "layer 1 vs layer 2: 2.3× faster at step 5"
+    assert ratio_of((0.01, 0.0101, 1.0)) == "layer 1 vs layer 2: as fast (1.01×) at step 5"
     assert ratio_of((math.nan, math.nan, math.nan), step=0) == "no gradients yet: take a step"
     assert ratio_of((0.0, 0.1, 0.2)) == "layer 1 has zero gradient: it does not learn"
     assert ratio_of((0.1, 0.0, 0.2)) == "layer 2 has zero gradient: it does not learn"

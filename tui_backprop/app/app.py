@@ -43,7 +43,6 @@ TRAINER_THREAD_NAME = "tui-backprop-trainer"
 #: + and - multiply and divide η by this
 ETA_FACTOR = 1.5
 ETA_KEYS = Binding.Group("η")
-LAYER_KEYS = Binding.Group("δ layer")
 #: η stays within these bounds when changed by keys
 ETA_LIMITS = (1e-6, 1e3)
 
@@ -60,10 +59,6 @@ class BackpropApp(App[None]):
         Binding("r", "reset", "Reset"),
         Binding("plus", f"scale_eta({ETA_FACTOR})", "η×", key_display="+", group=ETA_KEYS),
         Binding("minus", f"scale_eta({1 / ETA_FACTOR})", "η÷", key_display="-", group=ETA_KEYS),
-        Binding("l", "log_scale", "Log"),
-        Binding("left_square_bracket", "layer(-1)", "δ layer", key_display="[", group=LAYER_KEYS),
-        Binding("right_square_bracket", "layer(1)", "δ layer", key_display="]", group=LAYER_KEYS),
-        Binding("v", "next_view", "View"),
         Binding("i", "inspect", "Inspect"),
         Binding("e", "edit", "Edit", show=False),
         Binding("escape", "leave_field", "Leave field"),
@@ -323,23 +318,6 @@ class BackpropApp(App[None]):
             self.trainer.set_eta(eta)
         self.main.status.set_eta(eta)
 
-    def action_log_scale(self) -> None:
-        """Toggle the loss plot's log scale."""
-        loss = self.main.loss
-        loss.set_log_scale(not loss.log_scale)
-
-    def action_layer(self, direction: int) -> None:
-        """Show the δ heatmap's next or previous layer."""
-        heatmap = self.main.heatmap
-        if direction > 0:
-            heatmap.next_layer()
-        else:
-            heatmap.previous_layer()
-
-    def action_next_view(self) -> None:
-        """On a narrow terminal, go to the next view."""
-        self.main.next_view()
-
     def action_inspect(self) -> None:
         """Open the inspector of the latest step (or go back to the panels)."""
         self.main.toggle_view("inspect")
@@ -369,9 +347,7 @@ class BackpropApp(App[None]):
         self.exit()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Offer the view key only on a narrow terminal, escape only inside the form."""
-        if action == "next_view" and isinstance(self.screen, MainScreen):
-            return self.screen.is_narrow
+        """Offer escape only inside the form."""
         if action == "leave_field":
             return self.focused is not None and self.main.form in self.focused.ancestors
         return True

@@ -19,9 +19,9 @@ Choose a network and a cost in the form, press **space**, and watch backprop tra
 | --- | --- |
 | **Loss** | the cost C on the training and test sets after each epoch (and the mini-batch cost \
 before the first epoch ends); accuracy beside it for classification. `l` switches to a log scale. |
-| **Gradients** | ‖∇b^l‖ and ‖∇w^l‖ of each layer on a log scale, their current values, and \
-the ratio of the first hidden layer's gradient to the last layer's: far below 1 means the \
-early layers learn slowly (vanishing gradients). |
+| **Gradients** | ‖∇b^l‖ of each layer on a log scale (and ‖∇w^l‖ dotted after `w`), the \
+current values of both, and how many times slower the first hidden layer learns than the \
+last hidden one, at the first step and now: far slower means vanishing gradients. |
 | **δ heatmap** | the errors δ^l = ∂C/∂z^l of the latest mini-batch: one row per neuron, one \
 column per sample, red above 0 and blue below, centred on 0 with the scale shown. \
 `[` and `]` (or a click) choose the layer. |
@@ -51,6 +51,7 @@ Then SGD: w → w − (η/m) Σ ∂C_x/∂w over a mini-batch of m samples (and 
 | `r` | reset: new weights, same settings (the run stops) |
 | `+` / `-` | multiply / divide η by 1.5, applied to the running training at once |
 | `l` | the loss plot's log scale on or off |
+| `w` | plot ‖∇w^l‖ (BP4, dotted) beside ‖∇b^l‖ in the gradient panel, or stop |
 | `[` / `]` | the δ heatmap's previous / next layer |
 | `v` | on a small terminal: the next view (all panels, one panel, the form) |
 | `e` | edit the form (Tab moves between fields; Esc leaves them) |

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TypeVar
 
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Container, Horizontal
 from textual.message import Message
 from textual.screen import Screen
@@ -26,6 +27,8 @@ from tui_backprop.app.widgets.output_map import OutputMapPanel
 from tui_backprop.training import RunConfig, Snapshot
 
 W = TypeVar("W", bound=Widget)
+
+LAYER_KEYS = Binding.Group("δ layer")
 
 #: the views of a narrow terminal: (id, tab label)
 VIEWS = (
@@ -59,6 +62,14 @@ class MainScreen(Screen[None]):
             super().__init__()
             self.view = view
 
+    #: keys that change what the panels show (the app's own keys drive the run)
+    BINDINGS = [
+        Binding("l", "log_scale", "Log"),
+        Binding("w", "toggle_weights", "‖∇w‖"),
+        Binding("left_square_bracket", "layer(-1)", "δ layer", key_display="[", group=LAYER_KEYS),
+        Binding("right_square_bracket", "layer(1)", "δ layer", key_display="]", group=LAYER_KEYS),
+        Binding("v", "next_view", "View"),
+    ]
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (36, "-tall")]
     AUTO_FOCUS = None  # keys must reach the app, not a form field, until the user edits
@@ -118,6 +129,37 @@ class MainScreen(Screen[None]):
     def set_drawable(self, drawable: bool) -> None:
         """Hide the output map in the grid when the data has more than two inputs."""
         self.query_one("#panels").set_class(not drawable, "-no-map")
+
+    # -- keys that change what the panels show ---------------------------------------------
+
+    def action_log_scale(self) -> None:
+        """Toggle the loss plot's log scale."""
+        self.loss.set_log_scale(not self.loss.log_scale)
+
+    def action_toggle_weights(self) -> None:
+        """Plot ‖∇w^l‖ (BP4) beside ‖∇b^l‖ in the gradient panel, or stop."""
+        shown = self.gradients.toggle_weights()
+        if self.view not in ("all", "gradients"):
+            self.set_view("gradients" if self.is_narrow else "all")
+        what = "‖∇w^l‖ (BP4) dotted beside ‖∇b^l‖" if shown else "‖∇b^l‖ only"
+        self.notify(f"Gradients: {what}.", timeout=2)
+
+    def action_layer(self, direction: int) -> None:
+        """Show the δ heatmap's next or previous layer."""
+        if direction > 0:
+            self.heatmap.next_layer()
+        else:
+            self.heatmap.previous_layer()
+
+    def action_next_view(self) -> None:
+        """On a narrow terminal, go to the next view."""
+        self.next_view()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Offer the view key only on a narrow terminal."""
+        if action == "next_view":
+            return self.is_narrow
+        return True
 
     # -- views on a narrow terminal ------------------------------------------------------------
 

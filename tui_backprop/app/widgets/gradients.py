@@ -1,4 +1,5 @@
-"""The gradient panel: how fast each layer learns, ‖∇b^l‖ = ‖δ^l‖ over the steps."""
+"""The gradient panel: how fast each layer learns, ‖∇b^l‖ = ‖δ^l‖ (BP3) over the steps, and
+‖∇w^l‖ (BP4) in the table and, on request (``show_weights``, the app's `w`), in the plot."""
 
 from __future__ import annotations
 
@@ -25,21 +26,49 @@ from tui_backprop.app.widgets.text import (
     title_width,
     waiting_text,
 )
-from tui_backprop.formatting import scientific
+from tui_backprop.formatting import scientific, times
 from tui_backprop.training import RunState, Snapshot
 
 #: below this content size the plot gives way to per-layer sparklines
 COMPACT_WIDTH, COMPACT_HEIGHT = 30, 8
-#: below this width the table of current values hides and the plot gets a legend
+#: below this width the table of current values moves under the plot (when the panel is
+#: tall enough for both, see ``MIN_PLOT_HEIGHT``; else a one-line legend replaces it)
 NARROW_WIDTH = 60
+#: the fewest rows the plot keeps when the table sits under it
+MIN_PLOT_HEIGHT = 8
 #: below this height the x axis label is dropped
 LABEL_HEIGHT = 14
 #: the width of the table of current values (see ``_table``)
 TABLE_WIDTH = 29
 
 
-def ratio_words(snapshot: Snapshot, short: bool = False) -> str:
-    """How many times slower layer 1 learns than the layer it is compared with, in words.
+def speed_words(ratio: float) -> str:
+    """How much slower layer 1 learns for a ratio ‖∇b^last‖ / ‖∇b^1‖: "132× slower"."""
+    if 0.95 <= ratio <= 1.05:
+        return f"as fast ({ratio:.2f}×)"
+    amount, word = (ratio, "slower") if ratio > 1 else (1 / ratio, "faster")
+    return f"{times(amount)}× {word}"
+
+
+def first_ratio(snapshot: Snapshot) -> tuple[int, float] | None:
+    """The step of the run's first kept report and the ratio then, or None without one."""
+    first, last = snapshot.compared_layers
+    steps = snapshot.steps_history
+    norms = steps.grad_norm_b
+    if first == last or norms.ndim != 2 or norms.shape[1] < last or len(steps) == 0:
+        return None
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratios = norms[:, last - 1] / norms[:, first - 1]
+    usable = np.flatnonzero(np.isfinite(ratios) & (ratios > 0))
+    if usable.size == 0:
+        return None
+    return int(steps.step[usable[0]]), float(ratios[usable[0]])
+
+
+def ratio_words(snapshot: Snapshot) -> list[str]:
+    """How many times slower layer 1 learns than the layer it is compared with, in words,
+    longest first (a panel shows the first that fits): at the run's first report and now,
+    each with its step, since the ratio moves as the run goes (on two lines if need be).
 
     The layers are the snapshot's ``compared_layers`` (the book's chapter 5: the first
     hidden layer against the last hidden one, or the output layer when there is one hidden
@@ -47,27 +76,34 @@ def ratio_words(snapshot: Snapshot, short: bool = False) -> str:
     """
     norms = snapshot.grad_norm_b
     if len(norms) < 2:
-        return "one layer only: nothing to compare"
+        return ["one layer only: nothing to compare"]
     first, last = snapshot.compared_layers
     slow, fast = norms[first - 1], norms[last - 1]
     if snapshot.step == 0 or (math.isnan(slow) and math.isnan(fast)):
-        return "no gradients yet: take a step"
+        return ["no gradients yet: take a step"]
     if not (math.isfinite(slow) and math.isfinite(fast)):
-        return "the gradients are not finite (the run diverged)"
+        return ["the gradients are not finite (the run diverged)"]
     ratio = snapshot.first_to_last_ratio
     if ratio is None or ratio == 0:
         if slow == 0 and fast == 0:
-            return f"layers {first} and {last} both have zero gradient: neither learns"
-        return f"layer {first if slow == 0 else last} has zero gradient: it does not learn"
-    if 0.95 <= ratio <= 1.05:
-        if short:
-            return f"layer {first} ≈ layer {last} ({ratio:.2f}×)"
-        return f"layer {first} learns about as fast as layer {last} ({ratio:.2f}×)"
-    times, word = (ratio, "slower") if ratio > 1 else (1 / ratio, "faster")
-    amount = f"{times:.0f}" if times >= 10 else f"{times:.1f}"
-    if short:
-        return f"layer {first}: {amount}× {word} than {last}"
-    return f"layer {first} learns {amount}× {word} than layer {last}"
+            return [f"layers {first} and {last} both have zero gradient: neither learns"]
+        return [f"layer {first if slow == 0 else last} has zero gradient: it does not learn"]
+    now, step = speed_words(ratio), f"{snapshot.step:,}"
+    start = first_ratio(snapshot)
+    if start is None or start[0] >= snapshot.step:
+        return [
+            f"layer {first} vs layer {last}: {now} at step {step}",
+            f"layer {first} vs {last}: {now} (step {step})",
+            f"{first} vs {last}: {now}",
+        ]
+    then, then_step = speed_words(start[1]), f"{start[0]:,}"
+    return [
+        f"layer {first} vs layer {last}: {then} at step {then_step} → {now} at step {step}",
+        f"layer {first} vs {last}: {then} at step {then_step} → {now} now",
+        f"layer {first} vs layer {last}: {then} at step {then_step}\n→ {now} now, at step {step}",
+        f"layer {first} vs {last}: {then} at step {then_step}\n→ {now} now (step {step})",
+        f"{first} vs {last}: {then} at step {then_step}\n→ {now} now",
+    ]
 
 
 class GradientPanel(SnapshotPanel):
@@ -107,13 +143,18 @@ class GradientPanel(SnapshotPanel):
         """Also plot ‖∇w^l‖ (dotted) beside ‖∇b^l‖."""
         self.show_weights = on
 
+    def toggle_weights(self) -> bool:
+        """Plot ‖∇w^l‖ or stop plotting it; True when it is plotted now."""
+        self.show_weights = not self.show_weights
+        return self.show_weights
+
     def current_values(self) -> tuple[float, ...]:
         """‖∇b^l‖ per layer at the latest step (NaN before the first), () before any run."""
         return self._snapshot.grad_norm_b if self._snapshot is not None else ()
 
     def ratio_text(self) -> str:
         """How many times slower layer 1 learns than the last hidden layer, in words."""
-        return "" if self._snapshot is None else ratio_words(self._snapshot)
+        return "" if self._snapshot is None else ratio_words(self._snapshot)[0]
 
     # -- reactive plumbing -------------------------------------------------------------
 
@@ -139,7 +180,11 @@ class GradientPanel(SnapshotPanel):
             running = snapshot is not None and snapshot.state == RunState.RUNNING
             self._placeholder.update(waiting_text(running))
             return
-        ratio = fit_text([self.ratio_text(), ratio_words(snapshot, short=True)], self.size.width)
+        table_rows = len(snapshot.grad_norm_b) + 2  # the header and the padding above it
+        narrow = self.has_class("-narrow")
+        fits_under = self.size.height - 2 - table_rows >= MIN_PLOT_HEIGHT
+        self.set_class(narrow and fits_under, "-stacked")
+        ratio = fit_text(ratio_words(snapshot), self.size.width - 2)
         self._ratio.update(Text(ratio, style=Style(bold=True), no_wrap=True))
         self._draw_plot(snapshot)
         self._table.update(self._table_text(snapshot))
@@ -154,6 +199,7 @@ class GradientPanel(SnapshotPanel):
         count = len(snapshot.grad_norm_b)
         narrow = self.has_class("-narrow")
         width = self.size.width - (0 if narrow else TABLE_WIDTH)
+        height = self.size.height - (len(snapshot.grad_norm_b) + 2) * self.has_class("-stacked")
         # a mean per two cells: decimates, calms the per-step noise, and keeps plotext's
         # drawing (which costs by the length of the lines) cheap
         bins = max(width // 2, 16)
@@ -173,10 +219,13 @@ class GradientPanel(SnapshotPanel):
                 fig.plot(xs, ys, color=layer_color(layer), marker=marker)
         if all_y:  # plotext fails on a log axis without data
             fig.yscale("log")
-        round_axes(fig, all_x, all_y, (width, self.size.height), log=True)
-        title = "‖∇b^l‖ = ‖δ^l‖ per layer (log)"
-        fig.title(fit_text([title, "‖∇b^l‖ (log)"], title_width(width)))
-        if self.size.height >= LABEL_HEIGHT:
+        round_axes(fig, all_x, all_y, (width, height), log=True)
+        if self.show_weights:
+            titles = ["‖∇b^l‖ lines, ‖∇w^l‖ dots, per layer (log)", "‖∇b‖ lines, ‖∇w‖ dots (log)"]
+        else:
+            titles = ["‖∇b^l‖ = ‖δ^l‖ per layer (log)", "‖∇b^l‖ (log)"]
+        fig.title(fit_text(titles, title_width(width)))
+        if height >= LABEL_HEIGHT:
             fig.xlabel("step")
         self._plot.show_figure(fig)
 
@@ -211,18 +260,21 @@ class GradientPanel(SnapshotPanel):
         return text
 
     def _summary_text(self, snapshot: Snapshot) -> Group:
-        """The ratio and one sparkline per layer, for a panel too small for the plot."""
-        width = max(self.size.width, 10)
+        """The ratio and one sparkline per layer (of ‖∇w^l‖ when ``show_weights``, else of
+        ‖∇b^l‖), for a panel too small for the plot."""
+        width = max(self.size.width, 1)
         count = len(snapshot.grad_norm_b)
-        short = ratio_words(snapshot, short=True)
-        ratio = fit_text([self.ratio_text(), short], width)
+        ratio = fit_text([words for words in ratio_words(snapshot) if "\n" not in words], width)
         lines = [Text(ratio, style=Style(bold=True), no_wrap=True, overflow="ellipsis")]
-        norms = snapshot.steps_history.grad_norm_b
+        kind = "∇w" if self.show_weights else "∇b"
+        norms = getattr(snapshot.steps_history, f"grad_norm_{kind[1]}")
+        current = getattr(snapshot, f"grad_norm_{kind[1]}")
         for layer in range(min(count, max(self.size.height - 1, 0))):
-            name, value = f"{layer + 1} ", scientific(snapshot.grad_norm_b[layer])
+            name, value = f"{layer + 1} {kind} ", scientific(current[layer])
             column = norms[:, layer] if norms.ndim == 2 and norms.shape[1] > layer else []
-            spark = sparkline(np.asarray(column), width - len(name) - len(value) - 1, log=True)
+            spark_width = max(width - len(name) - len(value) - 1, 0)
+            spark = sparkline(np.asarray(column), spark_width, log=True)
             line = Text(name, style=Style(color=rgb(layer_color(layer))), no_wrap=True)
-            line.append(f"{spark:<{width - len(name) - len(value) - 1}} {value}")
+            line.append(f"{spark.ljust(spark_width)} {value}")
             lines.append(line)
         return Group(*lines)

@@ -51,8 +51,8 @@ def centred(text: str, width: int) -> str:
 
 
 def fit_text(candidates: list[str], width: int) -> str:
-    """The first candidate that fits ``width`` cells, else the last one cut short."""
+    """The first candidate whose every line fits ``width`` cells, else the last one cut short."""
     for text in candidates:
-        if len(text) <= width:
+        if max(len(line) for line in text.split("\n")) <= width:
             return text
     return candidates[-1][: max(width, 0)]
