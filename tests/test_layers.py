@@ -11,7 +11,14 @@ import pytest
 
 
 @pytest.mark.parametrize(
-    "module", ["tui_backprop.engine", "tui_backprop.data", "tui_backprop.training"]
+    "module",
+    [
+        "tui_backprop.engine",
+        "tui_backprop.data",
+        "tui_backprop.training",
+        "tui_backprop.experiments.reproduce",
+        "tui_backprop.experiments.sweep",
+    ],
 )
 def test_core_packages_never_import_textual(module):
     """Importing a core package in a fresh interpreter loads no textual or plotext module."""

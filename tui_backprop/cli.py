@@ -3,6 +3,8 @@
     tui-backprop [--preset NAME] [--set KEY=VALUE ...]       the app
     tui-backprop train --preset NAME [--epochs N] [--metrics F.jsonl] [--save M.npz] ...
     tui-backprop presets                                     list the presets
+    tui-backprop reproduce [NAME ...] [--all]                the book's experiments, checked
+    tui-backprop sweep --preset NAME --set eta=0.1,1 ...     a grid of runs in parallel
     tui-backprop gradcheck --preset NAME                     backprop against finite differences
 
 Exit codes: 0 success, 1 an unexpected failure, 2 bad input (one line saying what is
@@ -68,6 +70,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     commands.add_parser("presets", help="list the presets with their descriptions")
 
+    from tui_backprop.experiments import reproduce, sweep
+
+    reproduce.add_arguments(
+        commands.add_parser("reproduce", help="run the book's experiments; ours beside the book's")
+    )
+    sweep.add_arguments(
+        commands.add_parser("sweep", help="a grid of runs (η, λ, seeds...) in parallel processes")
+    )
+
     check = commands.add_parser(
         "gradcheck", help="compare backprop's gradient with finite differences (chapter 2's claim)"
     )
@@ -102,6 +113,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "presets":
             return _list_presets()
+        if args.command in ("reproduce", "sweep"):
+            from tui_backprop.experiments import reproduce, sweep
+
+            return {"reproduce": reproduce, "sweep": sweep}[args.command].run(args)
         config = _load_config(args.preset, args.overrides)
         if args.command == "train":
             return _train(args, config)

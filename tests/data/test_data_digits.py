@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
-from tui_backprop.data import load_dataset
+from tui_backprop.data import DatasetError, load_dataset
 
 
 def test_digits_has_1797_images_of_64_pixels_in_unit_range() -> None:
@@ -35,3 +36,19 @@ def test_digits_split_follows_test_fraction_and_seed() -> None:
     assert np.array_equal(half.X_train, again.X_train)
     other = load_dataset("digits", test_fraction=0.5, seed=1)
     assert not np.array_equal(half.X_train, other.X_train)
+
+
+def test_train_size_keeps_a_small_training_set_and_the_whole_test_set() -> None:
+    """train_size=200 trains on 200 rows of the same split; the test set is unchanged."""
+    full = load_dataset("digits")
+    small = load_dataset("digits", train_size=200)
+    assert small.X_train.shape == (200, 64)
+    assert np.array_equal(small.X_train, full.X_train[:200])
+    assert np.array_equal(small.X_test, full.X_test)
+    assert "200 train" in small.info.description
+
+
+def test_train_size_beyond_the_split_names_the_option() -> None:
+    """Asking for more training rows than the split holds is refused with the count."""
+    with pytest.raises(DatasetError, match=r"'train_size': 5000 is more than the 14\d\d training"):
+        load_dataset("digits", train_size=5000)

@@ -14,7 +14,7 @@ import numpy as np
 
 from .arrays import assemble, class_targets, split_indices
 from .base import Dataset, DatasetError, DatasetInfo
-from .options import DatasetSpec, seed_option, split_option
+from .options import DatasetSpec, OptionSpec, seed_option, split_option
 
 DIGITS_FILE = "digits.csv.gz"
 IMAGE_SHAPE = (8, 8)
@@ -43,13 +43,24 @@ def digits_table() -> np.ndarray:
     return table
 
 
-def load_digits(*, seed: int, test_fraction: float) -> Dataset:
-    """The 1,797 digits: pixels scaled to [0, 1], 10 one-hot classes, a seeded stratified split."""
+def load_digits(*, seed: int, test_fraction: float, train_size: int = 0) -> Dataset:
+    """The 1,797 digits: pixels scaled to [0, 1], 10 one-hot classes, a seeded stratified split.
+
+    train_size > 0 keeps only that many of the (shuffled) training rows, the test set whole:
+    chapter 3 trains on 1,000 MNIST images to show overfitting.
+    """
     table = digits_table()
     X = table[:, :-1] / MAX_PIXEL
     classes = table[:, -1]
     rng = np.random.default_rng(seed)
     train, test = split_indices(len(X), test_fraction, rng, classes)
+    if train_size:
+        if train_size > len(train):
+            raise DatasetError(
+                f"dataset 'digits', option 'train_size': {train_size} is more than the "
+                f"{len(train)} training rows of this split (0 keeps them all)"
+            )
+        train = train[:train_size]
     info = DatasetInfo(
         name="digits",
         description=f"8×8 handwritten digits ({len(train)} train / {len(test)} test)",
@@ -68,7 +79,17 @@ SPECS = (
     DatasetSpec(
         "digits",
         "8×8 handwritten digits (UCI, 1,797 images, shipped: works offline), 10 classes",
-        (seed_option("seed of the train/test split"), split_option()),
+        (
+            seed_option("seed of the train/test split"),
+            split_option(),
+            OptionSpec(
+                "train_size",
+                int,
+                0,
+                "train on only this many of the training rows (0: all), to show overfitting",
+                min=0,
+            ),
+        ),
         load_digits,
     ),
 )

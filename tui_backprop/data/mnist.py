@@ -145,6 +145,15 @@ def downloaded(
     return MnistParts(train, None, test, str(directory))
 
 
+def available_offline(options: Mapping[str, object]) -> bool:
+    """Whether MNIST can be loaded without the network: a `path` given, or the cache filled."""
+    path, cache_dir = str(options.get("path") or ""), str(options.get("cache_dir") or "")
+    if path:
+        return Path(path).expanduser().exists()
+    directory = Path(cache_dir).expanduser() if cache_dir else default_cache_dir()
+    return all((directory / name).is_file() for name in SHA256)
+
+
 def _inputs_and_targets(part: Part) -> tuple[np.ndarray, np.ndarray]:
     """Frozen inputs (n, 784) scaled to [0, 1] and one-hot targets (n, 10)."""
     X = part.images.astype(np.float64)

@@ -366,6 +366,7 @@ def load(path: str | Path) -> RunConfig:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: not valid TOML: {error}") from None
+    data.pop("expect", None)  # what `reproduce` checks (tui_backprop.experiments), not the run
     options = data.get("dataset_options")
     if isinstance(options, dict) and isinstance(data.get("dataset"), str):
         data["dataset_options"] = resolve_paths(data["dataset"], options, path.parent)
