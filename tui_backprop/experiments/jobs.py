@@ -76,7 +76,7 @@ def train_job(config: dict[str, Any], metrics: str | None = None) -> RunResult:
             rows.append({**row, "dataset": dataset})
 
         final = Trainer(run_config, on_epoch=on_epoch).run()
-        result = RunResult(final.state, final.message, rows, time.perf_counter() - started)
+        result = RunResult(str(final.state), final.message, rows, time.perf_counter() - started)
     except Exception as error:  # reported in the run's row; the other runs go on
         result = RunResult(ERROR, f"{type(error).__name__}: {error}", rows)
     if metrics:
