@@ -17,6 +17,8 @@ from typing import Any
 
 import numpy as np
 
+from tui_backprop.atomic import WriteError, write_text
+
 #: the outcome of a job that could not run at all (bad data, a bug): reported in its row
 ERROR = "error"
 
@@ -52,12 +54,8 @@ def json_number(value: float | int | None) -> float | int | None:
 
 
 def write_jsonl(path: str | Path, rows: list[dict[str, Any]]) -> None:
-    """Write rows as JSON lines to path, through a temporary file renamed into place."""
-    path = Path(path)
-    text = "".join(json.dumps(row) + "\n" for row in rows)
-    temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_text(text, encoding="utf-8")
-    temporary.replace(path)
+    """Write rows as JSON lines to path atomically (WriteError naming it on failure)."""
+    write_text(path, "".join(json.dumps(row) + "\n" for row in rows))
 
 
 def train_job(config: dict[str, Any], metrics: str | None = None) -> RunResult:
@@ -80,7 +78,10 @@ def train_job(config: dict[str, Any], metrics: str | None = None) -> RunResult:
     except Exception as error:  # reported in the run's row; the other runs go on
         result = RunResult(ERROR, f"{type(error).__name__}: {error}", rows)
     if metrics:
-        write_jsonl(metrics, rows)
+        try:
+            write_jsonl(metrics, rows)
+        except WriteError as error:  # the run's numbers are still reported in its row
+            return RunResult(ERROR, str(error), rows, result.seconds)
     return result
 
 

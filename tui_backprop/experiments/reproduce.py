@@ -19,6 +19,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
+from tui_backprop.atomic import WriteError, check_writable
 from tui_backprop.data.mnist import FORMATS_TEXT, available_offline
 from tui_backprop.experiments.expect import Experiment, book_experiments, find_experiment
 from tui_backprop.experiments.measures import METRICS, Job, Outcome
@@ -110,8 +111,11 @@ def run(args: argparse.Namespace) -> int:
     if metrics_dir is not None:
         try:
             metrics_dir.mkdir(parents=True, exist_ok=True)
+            check_writable(metrics_dir / "run.jsonl", "--metrics")
         except OSError as error:
             raise ConfigError(f"--metrics {metrics_dir}: cannot create it ({error})") from None
+        except WriteError as error:
+            raise ConfigError(str(error)) from None
     runnable, skipped = [], []
     for experiment in experiments:
         ready = _with_mnist(experiment, args.mnist)

@@ -28,6 +28,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from tui_backprop.atomic import WriteError, check_writable, write_text
 from tui_backprop.experiments.jobs import RunResult, train_job
 from tui_backprop.experiments.pool import INSTALL_DASK, default_jobs, open_executor, run_all
 from tui_backprop.training import (
@@ -151,8 +152,11 @@ def run(args: argparse.Namespace) -> int:
     out = Path(args.out or f"sweep-{name}")
     try:
         out.mkdir(parents=True, exist_ok=True)
+        check_writable(out / "summary.csv", "--out")
     except OSError as error:
         raise ConfigError(f"--out {out}: cannot create it ({error.strerror})") from None
+    except WriteError as error:
+        raise ConfigError(str(error)) from None
     jobs = args.jobs or default_jobs()
     where = args.executor or f"{min(jobs, len(cells))} local processes"
     print(f"sweep: {len(cells)} runs of {name} on {where}; JSONL in {out}/", flush=True)
@@ -177,7 +181,10 @@ def run(args: argparse.Namespace) -> int:
     rows = summary_rows(cells, results)
     console = Console(width=None if sys.stdout.isatty() else 140)
     console.print(_table(rows, name, seconds))
-    write_csv(out / "summary.csv", rows)
+    try:
+        write_csv(out / "summary.csv", rows)
+    except WriteError as error:
+        raise ConfigError(str(error)) from None
     print(f"summary: {out / 'summary.csv'}")
     states = {result.state for result in results}
     if states <= {"finished", "stopped"}:
@@ -263,12 +270,10 @@ SUMMARY_KEYS = (
 
 
 def write_csv(path: Path, rows: list[dict[str, Any]]) -> None:
-    """The summary as CSV (header row first), written to a temporary file and renamed."""
+    """The summary as CSV (header row first), written atomically."""
     buffer = io.StringIO()
     if rows:
         writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
         writer.writeheader()
         writer.writerows(rows)
-    temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_text(buffer.getvalue(), encoding="utf-8")
-    temporary.replace(path)
+    write_text(path, buffer.getvalue())
