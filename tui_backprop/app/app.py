@@ -19,6 +19,7 @@ from tui_backprop.app.commands import PresetCommands
 from tui_backprop.app.messages import DatasetLoaded, SnapshotReady
 from tui_backprop.app.screens.help import HelpScreen
 from tui_backprop.app.screens.main import MainScreen
+from tui_backprop.app.screens.race import race_on
 from tui_backprop.app.session import (
     MAX_SNAPSHOTS_PER_SECOND,
     DatasetCache,
@@ -60,6 +61,7 @@ class BackpropApp(App[None]):
         Binding("plus", f"scale_eta({ETA_FACTOR})", "η×", key_display="+", group=ETA_KEYS),
         Binding("minus", f"scale_eta({1 / ETA_FACTOR})", "η÷", key_display="-", group=ETA_KEYS),
         Binding("i", "inspect", "Inspect"),
+        Binding("g", "race", "Race"),
         Binding("e", "edit", "Edit", show=False),
         Binding("escape", "leave_field", "Leave field"),
         Binding("question_mark", "help", "Help", key_display="?"),
@@ -321,6 +323,13 @@ class BackpropApp(App[None]):
     def action_inspect(self) -> None:
         """Open the inspector of the latest step (or go back to the panels)."""
         self.main.toggle_view("inspect")
+
+    def action_race(self) -> None:
+        """Chapter 2's race on the current network: backprop against finite differences."""
+        if self.trainer is None:
+            self.notify("No network yet: check the form.", severity="warning")
+            return
+        self.push_screen(race_on(self.trainer, self.latest))
 
     def on_main_screen_view_changed(self, event: MainScreen.ViewChanged) -> None:
         """While the inspector shows, the trainer records whole steps for it."""

@@ -12,6 +12,7 @@ Backprop gets every partial derivative from one forward and one backward pass.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -110,6 +111,15 @@ def _extended_twin(net: Network) -> Network:
     return twin
 
 
+class Cancelled(Exception):
+    """The finite differences were stopped by ``should_stop`` before the last parameter."""
+
+    def __init__(self, done: int, total: int, seconds: float, passes: int) -> None:
+        """How far they got: parameters done of total, in seconds, with so many passes."""
+        super().__init__(f"stopped after {done} of {total} parameters")
+        self.done, self.total, self.seconds, self.passes = done, total, seconds, passes
+
+
 def numerical_gradient(
     net: Network,
     X: np.ndarray,
@@ -117,11 +127,15 @@ def numerical_gradient(
     eps: float | None = None,
     method: str = "centred",
     extended_precision: bool = False,
+    progress: Callable[[int, int, int], None] | None = None,
+    should_stop: Callable[[], bool] | None = None,
 ) -> NumericalGradient:
     """Estimate ∂C/∂w and ∂C/∂b for every parameter by perturbing it alone.
 
     With ``extended_precision`` the costs are evaluated in long double (see
-    ``_extended_twin``) and ε = 1e-5 is used by default.
+    ``_extended_twin``) and ε = 1e-5 is used by default. ``progress(done, total, passes)``
+    is called after each parameter; when ``should_stop()`` turns true the parameter is put
+    back and ``Cancelled`` is raised (so a caller's thread can end a long run).
     """
     _check_method(method)
     if eps is None:
@@ -138,6 +152,7 @@ def numerical_gradient(
         base = net._mean_cost(X, Y)
         passes += 1
     grads: dict[str, list[np.ndarray]] = {"w": [], "b": []}
+    done, total = 0, net.num_params
     for kind, params in (("w", net.weights), ("b", net.biases)):
         for p in params:
             g = np.zeros(p.shape, dtype=np.float64)
@@ -155,6 +170,11 @@ def numerical_gradient(
                     flat_g[j] = (plus - base) / eps
                     passes += 1
                 flat_p[j] = original
+                done += 1
+                if progress is not None:
+                    progress(done, total, passes)
+                if should_stop is not None and should_stop():
+                    raise Cancelled(done, total, time.perf_counter() - started, passes)
             grads[kind].append(g)
     seconds = time.perf_counter() - started
     return NumericalGradient(grads["w"], grads["b"], eps, passes, seconds)
