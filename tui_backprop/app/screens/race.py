@@ -30,8 +30,7 @@ from tui_backprop.training.race import BACKPROP, ONE_SIDED, RaceReport, run_race
 
 #: each runner's formula
 FORMULAS = (
-    "one-sided (C(w+εe_j) − C(w))/ε needs P + 1 passes; "
-    "centred (C(w+εe_j) − C(w−εe_j))/2ε needs 2P"
+    "one-sided (C(w+εe_j) − C(w))/ε needs P + 1 passes; centred (C(w+εe_j) − C(w−εe_j))/2ε needs 2P"
 )
 
 
