@@ -16,6 +16,15 @@ def frozen(array: np.ndarray) -> np.ndarray:
     return result
 
 
+def _frozen_rows(X: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """The given rows of X, read-only float64, copied once (fancy indexing already copies)."""
+    if X.dtype != np.float64:
+        return frozen(X[rows])
+    result = np.ascontiguousarray(X[rows])
+    result.flags.writeable = False
+    return result
+
+
 def class_targets(classes: np.ndarray, n_classes: int) -> np.ndarray:
     """Targets for integer classes: one 0/1 column for two classes, one-hot columns otherwise."""
     classes = np.asarray(classes, dtype=np.intp)
@@ -61,13 +70,19 @@ def plane_range(X: np.ndarray) -> tuple[float, float]:
 
 
 def assemble(
-    info: DatasetInfo, X: np.ndarray, Y: np.ndarray, train: np.ndarray, test: np.ndarray
+    info: DatasetInfo,
+    X: np.ndarray,
+    Y: np.ndarray,
+    train: np.ndarray,
+    test: np.ndarray,
+    input_scaling: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> Dataset:
     """A Dataset holding frozen copies of the train and test rows of X and Y."""
     return Dataset(
         info=info,
-        X_train=frozen(X[train]),
-        Y_train=frozen(Y[train]),
-        X_test=frozen(X[test]),
-        Y_test=frozen(Y[test]),
+        X_train=_frozen_rows(X, train),
+        Y_train=_frozen_rows(Y, train),
+        X_test=_frozen_rows(X, test),
+        Y_test=_frozen_rows(Y, test),
+        input_scaling=None if input_scaling is None else tuple(map(frozen, input_scaling)),
     )

@@ -53,6 +53,9 @@ class Dataset:
     Y_test: np.ndarray
     X_val: np.ndarray | None = None
     Y_val: np.ndarray | None = None
+    input_scaling: tuple[np.ndarray, np.ndarray] | None = None
+    """(mean, std) per feature when the raw inputs were standardised as (x − mean) / std
+    (a CSV's, by default): a saved model keeps it, so that ``--load`` scales alike."""
 
     def __post_init__(self) -> None:
         """Check that every array pair agrees with the info (a bug guard, cheap)."""

@@ -6,6 +6,8 @@ import difflib
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from . import csv_data, digits, mnist, regression, synthetic
 from .base import Dataset, DatasetError
 from .options import DatasetSpec
@@ -83,6 +85,17 @@ def resolve_paths(name: str, options: dict[str, Any], base: str | Path) -> dict[
     return resolved
 
 
-def load_dataset(name: str, **options: Any) -> Dataset:
-    """The dataset called name, built with the given options (checked first)."""
-    return get_spec(name).loader(**validate_options(name, options))
+def load_dataset(
+    name: str, *, scaling: tuple[np.ndarray, np.ndarray] | None = None, **options: Any
+) -> Dataset:
+    """The dataset called name, built with the given options (checked first).
+
+    scaling, a saved model's (mean, std), standardises the inputs as when that model was
+    trained (only datasets that standardise, such as csv, have one).
+    """
+    checked = validate_options(name, options)
+    if scaling is None:
+        return get_spec(name).loader(**checked)
+    if name != "csv":
+        raise DatasetError(f"dataset {name!r} is not standardised, so it takes no saved scaling")
+    return get_spec(name).loader(**checked, scaling=scaling)
