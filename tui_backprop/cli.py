@@ -28,7 +28,12 @@ from tui_backprop.training import (
     list_presets,
     load_preset,
 )
-from tui_backprop.training.model_io import ModelFileError, load_model, save_model
+from tui_backprop.training.model_io import (
+    ModelFileError,
+    load_input_scaling,
+    load_model,
+    save_model,
+)
 from tui_backprop.training.states import USABLE_END_STATES, RunState
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_DIVERGED, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
@@ -163,9 +168,12 @@ def _train(args: argparse.Namespace, config: RunConfig) -> int:
 
     if args.epochs is not None:
         config = config.replace(epochs=args.epochs)
-    network = None
+    network = dataset = None
     if args.load:
         saved_config, network = load_model(args.load)
+        scaling = load_input_scaling(args.load)  # the inputs scaled as when it was trained
+        if scaling is not None:
+            dataset = load_dataset(config.dataset, scaling=scaling, **config.dataset_options)
         if saved_config.sizes != config.sizes:
             raise ConfigError(
                 f"--load {args.load}: the saved network has sizes {saved_config.sizes}, "
@@ -173,7 +181,9 @@ def _train(args: argparse.Namespace, config: RunConfig) -> int:
             )
     metrics = _open_metrics(args.metrics)
     try:
-        run = HeadlessRun(config, network=network, metrics=metrics, quiet=args.quiet)
+        run = HeadlessRun(
+            config, network=network, metrics=metrics, quiet=args.quiet, dataset=dataset
+        )
         final = run.run()
     except KeyboardInterrupt:
         print("tui-backprop: interrupted", file=sys.stderr)
@@ -182,7 +192,7 @@ def _train(args: argparse.Namespace, config: RunConfig) -> int:
         if metrics is not None:
             metrics.close()
     if args.save and final.state in USABLE_END_STATES:
-        save_model(args.save, run.trainer.net, config)
+        save_model(args.save, run.trainer.net, config, run.trainer.dataset.input_scaling)
         print(f"saved the network to {args.save}")
     if final.state == RunState.DIVERGED:
         print(f"tui-backprop: {final.message}", file=sys.stderr)

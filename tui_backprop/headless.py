@@ -15,6 +15,7 @@ from typing import TextIO
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from tui_backprop.data import Dataset
 from tui_backprop.engine import Network
 from tui_backprop.formatting import fixed, percent
 from tui_backprop.training import EpochRecord, RunConfig, Snapshot, Trainer
@@ -38,13 +39,14 @@ class HeadlessRun:
         metrics: TextIO | None = None,
         quiet: bool = False,
         console: Console | None = None,
+        dataset: Dataset | None = None,
     ) -> None:
         """Build the trainer; draw a progress bar only when the output is a terminal."""
         self.config = config
         self.metrics = metrics
         self.quiet = quiet
         self.console = console or Console()
-        self.trainer = Trainer(config, network=network, on_epoch=self._on_epoch)
+        self.trainer = Trainer(config, dataset, network=network, on_epoch=self._on_epoch)
         self.trainer.listener = self._on_snapshot
         self._progress: Progress | None = None
         self._task = None

@@ -231,7 +231,12 @@ class RunConfig:
 
     def to_dict(self) -> dict[str, Any]:
         """The configuration as plain TOML-ready values (unset optional fields left out)."""
-        return {k: v for k, v in dataclasses.asdict(self).items() if v is not None}
+        data = {k: v for k, v in dataclasses.asdict(self).items() if v is not None}
+        # TOML has no null: an option left at a None default (csv's label) is left out
+        data["dataset_options"] = {
+            k: v for k, v in data["dataset_options"].items() if v is not None
+        }
+        return data
 
     def network_arguments(self) -> dict[str, Any]:
         """The keyword arguments of ``Network`` for this configuration."""

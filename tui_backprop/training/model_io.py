@@ -23,11 +23,19 @@ class ModelFileError(ValueError):
     """A model file that cannot be written or read; the message names the file."""
 
 
-def save_model(path: str | Path, net: Network, config: RunConfig) -> None:
+def save_model(
+    path: str | Path,
+    net: Network,
+    config: RunConfig,
+    input_scaling: tuple[np.ndarray, np.ndarray] | None = None,
+) -> None:
     """Write the network's parameters and the configuration to ``path`` (.npz), atomically:
-    a failed write leaves the previous file whole."""
+    a failed write leaves the previous file whole. ``input_scaling``, the (mean, std) its
+    inputs were standardised with (a CSV's), is kept so that ``--load`` scales alike."""
     arrays = {f"w{l}": w for l, w in enumerate(net.weights)}
     arrays |= {f"b{l}": b for l, b in enumerate(net.biases)}
+    if input_scaling is not None:
+        arrays["input_mean"], arrays["input_std"] = input_scaling
     try:
         with atomic_write(path, "wb") as file:
             np.savez(file, format=np.array(FORMAT), config=np.array(dumps(config)), **arrays)
@@ -63,3 +71,23 @@ def load_model(path: str | Path) -> tuple[RunConfig, Network]:
         net.weights[l] = weights.astype(net.dtype, copy=True)
         net.biases[l] = biases.astype(net.dtype, copy=True)
     return config, net
+
+
+def load_input_scaling(path: str | Path) -> tuple[np.ndarray, np.ndarray] | None:
+    """The (mean, std) a saved model's inputs were standardised with, or None if it has none.
+
+    Read from a file ``load_model`` has accepted; checked: two finite 1-D arrays of one
+    length, every std > 0.
+    """
+    with np.load(path, allow_pickle=False) as data:
+        if "input_mean" not in data.files and "input_std" not in data.files:
+            return None
+        mean, std = data.get("input_mean"), data.get("input_std")
+    ok = mean is not None and std is not None and mean.ndim == 1 and mean.shape == std.shape
+    ok = ok and mean.dtype.kind == "f" and std.dtype.kind == "f"
+    if not ok or not (np.isfinite(mean).all() and np.isfinite(std).all() and (std > 0).all()):
+        raise ModelFileError(
+            f"{path}: its input standardisation is unusable (expected input_mean and input_std: "
+            f"finite 1-D float arrays of one length, every std > 0)"
+        )
+    return mean.astype(np.float64), std.astype(np.float64)
