@@ -18,7 +18,7 @@ from textual.worker import Worker, WorkerState
 from tui_backprop.app.commands import PresetCommands
 from tui_backprop.app.messages import DatasetLoaded, SnapshotReady
 from tui_backprop.app.screens.help import HelpScreen
-from tui_backprop.app.screens.main import MainScreen
+from tui_backprop.app.screens.main import STEP_VIEWS, MainScreen
 from tui_backprop.app.screens.race import race_on
 from tui_backprop.app.session import (
     MAX_SNAPSHOTS_PER_SECOND,
@@ -38,6 +38,7 @@ from tui_backprop.training import (
     load_preset,
 )
 from tui_backprop.training.inspector_rows import Architecture
+from tui_backprop.training.presets import preset_book
 
 #: the name the training thread carries while it trains (tests look for it)
 TRAINER_THREAD_NAME = "tui-backprop-trainer"
@@ -127,7 +128,9 @@ class BackpropApp(App[None]):
         main.form.load(config, preset, (info.n_inputs, info.n_outputs))
         main.set_drawable(info.n_inputs in (1, 2))
         main.inspector.architecture = Architecture.of(config)
-        trainer.request_step_detail(main.view == "inspect")
+        main.speed.architecture = main.inspector.architecture
+        main.speed.book = preset_book(preset)
+        trainer.request_step_detail(main.view in STEP_VIEWS)
         main.clear()
         self.latest = trainer.snapshot()
         main.show(self.latest)
@@ -334,7 +337,7 @@ class BackpropApp(App[None]):
     def on_main_screen_view_changed(self, event: MainScreen.ViewChanged) -> None:
         """While the inspector shows, the trainer records whole steps for it."""
         if self.trainer is not None:
-            self.trainer.request_step_detail(event.view == "inspect")
+            self.trainer.request_step_detail(event.view in STEP_VIEWS)
 
     def action_edit(self) -> None:
         """Move the focus into the form (showing it on a narrow terminal)."""

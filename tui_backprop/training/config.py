@@ -372,6 +372,10 @@ def load(path: str | Path) -> RunConfig:
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: not valid TOML: {error}") from None
     data.pop("expect", None)  # what `reproduce` checks (tui_backprop.experiments), not the run
+    if "book" in data:  # the book's numbers to show beside the run's (training.book)
+        from tui_backprop.training.book import parse_book
+
+        parse_book(data.pop("book"), str(path))
     options = data.get("dataset_options")
     if isinstance(options, dict) and isinstance(data.get("dataset"), str):
         data["dataset_options"] = resolve_paths(data["dataset"], options, path.parent)

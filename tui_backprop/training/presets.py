@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from tui_backprop.training.book import BookReference, book_reference
 from tui_backprop.training.config import ConfigError, RunConfig, load
 
 #: the preset that ``tui-backprop`` and ``make run`` open
@@ -58,3 +59,12 @@ def load_preset(name_or_path: str) -> RunConfig:
             "or give a path to a .toml file)"
         )
     return load(path)
+
+
+def preset_book(name_or_path: str | None) -> BookReference | None:
+    """The book's reference numbers a preset carries (its ``[book]`` table), or None."""
+    if not name_or_path:
+        return None
+    candidate = Path(name_or_path)
+    path = candidate if candidate.suffix == ".toml" else presets_dir() / f"{name_or_path}.toml"
+    return book_reference(path) if path.exists() else None

@@ -12,7 +12,7 @@ from typing import TypeVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Container, Horizontal
+from textual.containers import Container, Horizontal, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
 from textual.widget import Widget
@@ -24,6 +24,7 @@ from tui_backprop.app.widgets.heatmap import DeltaHeatmap
 from tui_backprop.app.widgets.inspector import InspectorPanel
 from tui_backprop.app.widgets.loss import LossPanel
 from tui_backprop.app.widgets.output_map import OutputMapPanel
+from tui_backprop.app.widgets.speed import SpeedPanel
 from tui_backprop.training import RunConfig, Snapshot
 
 W = TypeVar("W", bound=Widget)
@@ -39,7 +40,10 @@ VIEWS = (
     ("output-map", "Output"),
     ("form", "Setup"),
     ("inspect", "Inspect"),
+    ("speed", "Speed"),
 )
+#: the views that show a step in full (the trainer records one for them)
+STEP_VIEWS = frozenset({"inspect", "speed"})
 
 
 def titled(widget: W, title: str) -> W:
@@ -84,6 +88,7 @@ class MainScreen(Screen[None]):
         self.heatmap = titled(DeltaHeatmap(id="deltas", classes="panel"), "Errors δ")
         self.output_map = titled(OutputMapPanel(id="output-map", classes="panel"), "Output")
         self.inspector = titled(InspectorPanel(id="inspector"), "Inside backprop: one neuron")
+        self.speed = SpeedPanel(id="speed")
         self.status = StatusBar(id="status")
 
     def compose(self) -> ComposeResult:
@@ -96,8 +101,11 @@ class MainScreen(Screen[None]):
                 for panel in (self.loss, self.gradients, self.heatmap, self.output_map):
                     with Container(id=f"cell-{panel.id}", classes="panel-cell"):
                         yield panel
-            with Container(id="inspect-view"):
+            with Horizontal(id="inspect-view"):
                 yield self.inspector
+                with VerticalScroll(id="speed-box") as box:
+                    box.border_title = "Speed of learning"
+                    yield self.speed
         yield self.status
         yield Footer(compact=True, show_command_palette=False)
 
@@ -116,6 +124,7 @@ class MainScreen(Screen[None]):
             self.heatmap.show(snapshot)
             self.output_map.show(snapshot)
             self.inspector.show(snapshot)
+            self.speed.show(snapshot)
 
     def clear(self) -> None:
         """Empty every panel (a new network)."""
@@ -125,6 +134,7 @@ class MainScreen(Screen[None]):
             self.heatmap.clear()
             self.output_map.clear()
             self.inspector.clear()
+            self.speed.clear()
 
     def set_drawable(self, drawable: bool) -> None:
         """Hide the output map in the grid when the data has more than two inputs."""

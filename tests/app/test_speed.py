@@ -1,0 +1,60 @@
+"""The Speed view: the output error split on both learning-slowdown presets, and ‖δ^l‖
+beside the book's on vanishing-gradients."""
+
+from __future__ import annotations
+
+from textual.geometry import Region
+from textual.widget import Widget
+
+from tui_backprop.app import BackpropApp
+from tui_backprop.formatting import number
+from tui_backprop.training import load_preset
+
+
+def drawn(widget: Widget) -> str:
+    """The widget's lines as drawn on the screen."""
+    region = Region(0, 0, widget.size.width, widget.size.height)
+    return "\n".join(strip.text for strip in widget.render_lines(region))
+
+
+async def speed_after_one_step(preset: str, size=(80, 24)) -> tuple[str, object]:
+    """Open a preset, take one step with n, show the Speed view; its text and the step."""
+    app = BackpropApp(preset=preset, config=load_preset(preset))
+    async with app.run_test(size=size) as pilot:
+        while app.trainer is None:
+            await pilot.pause(0.01)
+        app.main.set_view("speed")
+        await pilot.press("n")
+        while app.latest is None or app.latest.step_detail is None:
+            await pilot.pause(0.02)
+        await pilot.pause()
+        assert app.main.speed.region.width > 0
+        return drawn(app.main.speed), app.latest.step_detail
+
+
+async def test_quadratic_cost_shows_delta_dying_through_sigma_prime() -> None:
+    """learning-slowdown: ∇_aC ≈ 0.98, σ'(z^L) ≈ 0.018, δ^L ≈ 0.017, flagged as slow."""
+    text, detail = await speed_after_one_step("learning-slowdown")
+    a, delta = detail.gradients.activations[-1][0, 0], detail.gradients.delta[-1][0, 0]
+    assert "∇_aC = a − y" in text and number(float(a), 3) in text
+    assert number(float(abs(delta)), 3) in text
+    assert "σ′ slows it" in text
+
+
+async def test_cross_entropy_keeps_delta_as_a_minus_y() -> None:
+    """learning-slowdown-cross-entropy: σ' cancels, δ^L = a − y stays large."""
+    text, detail = await speed_after_one_step("learning-slowdown-cross-entropy")
+    delta = detail.gradients.delta[-1][0, 0]
+    assert "δ^L = a − y" in text and "(cancels)" in text
+    assert number(float(abs(delta)), 3) in text
+    assert "slows" not in text
+
+
+async def test_vanishing_gradients_shows_the_books_bars_beside_ours() -> None:
+    """Four hidden layers: ours and the book's 0.003 … 0.285, with the source."""
+    text, detail = await speed_after_one_step("vanishing-gradients", size=(120, 50))
+    assert text.count("book ") >= 4
+    for value in ("0.003", "0.017", "0.07", "0.285"):
+        assert value in text
+    assert "chapter 5" in text
+    assert "Saturated / dead" in text
