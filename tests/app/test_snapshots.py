@@ -68,17 +68,18 @@ def test_everything_at_120x40(snap_compare, app_spiral_config: RunConfig) -> Non
 
 
 async def show_inspected_step(pilot: Pilot, layer_keys: str = "") -> None:
-    """One fixed step on the xor network, in the inspector (``layer_keys``: [ or ] presses)."""
-    from tests.step_records import take_step
-
+    """One step of the xor network recorded in full, shown paused in the inspector
+    (``layer_keys``: [ or ] presses)."""
     app = pilot.app
     assert isinstance(app, BackpropApp)
     while app.trainer is None:
         await pilot.pause(0.01)
-    trainer, config = app.trainer, app.config
-    X, Y = trainer.dataset.X_train[:10], trainer.dataset.Y_train[:10]
-    step = take_step(trainer.net, X, Y, config.eta, config.lmbda, len(trainer.dataset.X_train))
-    app.main.inspector.show_step(step, 1)
+    trainer = app.trainer
+    trainer.listener = None  # nothing reaches the screen but the snapshot below
+    trainer.step()  # a single step is always recorded in full
+    snapshot = dataclasses.replace(trainer.snapshot(), state="paused", samples_per_second=0.0)
+    app.latest = snapshot
+    app.main.show(snapshot)
     await pilot.press("i", "right", "right", *layer_keys)
     await pilot.pause()
 

@@ -52,7 +52,12 @@ def bar(fraction: float, width: int) -> str:
 def split_lines(snapshot: Snapshot, arch: Architecture, bar_width: int = BAR) -> list[Text]:
     """∇_aC, σ'(z^L) and δ^L per output neuron, from the latest step recorded in full."""
     detail = snapshot.step_detail
-    title = Text.assemble(("Output error (BP1)", HEADING), ("  δ^L = ∇_aC ⊙ σ'(z^L)", DIM))
+    formula = (
+        "  σ' cancels: δ^L = a − y"
+        if arch.sigma_cancels
+        else "  δ^L = ∇_aC ⊙ σ'(z^L), ∇_aC = a − y"
+    )
+    title = Text.assemble(("Output error (BP1)", HEADING), (formula, DIM))
     if detail is None:
         return [title, Text("  take a step (n) to split δ^L", style=DIM)]
     grads = detail.gradients
@@ -69,11 +74,11 @@ def split_lines(snapshot: Snapshot, arch: Architecture, bar_width: int = BAR) ->
     cancels = grad_a is None
     order = np.argsort(-error, kind="stable")[:SPLIT_ROWS]
     for j in order:
-        name = "a − y" if cancels else "∇_aC = a − y"
+        name = "a − y" if cancels else "∇_aC"
         lines.append(
             Text.assemble(
-                (f"  neuron {j + 1:<3}", DIM),
-                (f"{name:<14}", ""),
+                (f"  j {j + 1:<4}", DIM),
+                (f"{name:<8}", ""),
                 (f"{bar(error[j] / scale, bar_width):<{bar_width}} ", OURS),
                 number(float(error[j]), 3),
             )
@@ -83,19 +88,19 @@ def split_lines(snapshot: Snapshot, arch: Architecture, bar_width: int = BAR) ->
             note = " (cancels)" if cancels else ""
             lines.append(
                 Text.assemble(
-                    (" " * 12, ""),
-                    (f"{'σ′(z^L)':<14}", ""),
+                    (" " * 8, ""),
+                    (f"{'σ′(z^L)':<8}", ""),
                     (f"{bar(s / peak, bar_width):<{bar_width}} ", OURS),
                     number(s, 3),
                     (note, DIM),
                 )
             )
-        product = "δ^L = a − y" if cancels else "δ^L = product"
+        product = "δ^L"
         slow = not cancels and delta[j] < 0.1 * error[j]
         lines.append(
             Text.assemble(
-                (" " * 12, ""),
-                (f"{product:<14}", ""),
+                (" " * 8, ""),
+                (f"{product:<8}", ""),
                 (f"{bar(delta[j] / scale, bar_width):<{bar_width}} ", OURS),
                 number(float(delta[j]), 3),
                 ("  ← σ′ slows it" if slow else "", WARN),
@@ -130,7 +135,7 @@ def speed_lines(snapshot: Snapshot, book: BookReference | None, bar_width: int =
         role = "out" if l == hidden else ""
         lines.append(
             Text.assemble(
-                (f"  layer {l + 1:<2}{role:<4}", DIM),
+                (f"  {l + 1:<2}{role:<4}", DIM),
                 ("ours ", DIM),
                 (f"{log_bar(v):<{bar_width}} ", OURS),
                 number(v, 3),
@@ -139,7 +144,7 @@ def speed_lines(snapshot: Snapshot, book: BookReference | None, bar_width: int =
         if book is not None and l < min(hidden, len(book.speeds)):
             lines.append(
                 Text.assemble(
-                    (" " * 14, ""),
+                    (" " * 8, ""),
                     ("book ", DIM),
                     (f"{log_bar(book.speeds[l]):<{bar_width}} ", BOOK),
                     number(book.speeds[l], 3),
@@ -222,7 +227,7 @@ class SpeedPanel(Widget):
         if self.snapshot is None or self.architecture is None:
             return Text("take a step (n) to see how fast each layer learns", style=DIM)
         width = self.size.width
-        bar_width = min(max(width - 36, 6), BAR)
+        bar_width = min(max(width - 26, 4), BAR)
         return Group(
             *split_lines(self.snapshot, self.architecture, bar_width),
             Text(""),
