@@ -1,9 +1,11 @@
 """Trainer overhead: whole epochs through ``Trainer.run`` against bare ``sgd_step`` calls.
 
 The trainer shuffles every epoch, evaluates on the training subset and the test split at
-the end of each, checks for divergence every step, and builds a snapshot at its default
-cadence (every 0.1 s); the bare loop only calls ``sgd_step`` on the same number of
-mini-batches. Both run interleaved over rounds; the overhead is the median of the paired
+the end of each (or every ``eval_every``), checks for divergence every step, and builds a
+snapshot at the headless mode's cadence (every 0.1 s, without the output map, which the
+headless mode does not draw); the bare loop only calls ``sgd_step`` on the same number of
+mini-batches. A third row trains as the app asks: snapshots 5 times a second, with the
+output map. Both run interleaved over rounds; the overhead is the median of the paired
 ratios, minus one.
 """
 
@@ -28,12 +30,16 @@ class Case:
     preset: str
     epochs: int
     synthetic_mnist: bool = False
+    as_the_app: bool = False  # the app's cadence and output map instead of the headless
 
 
 CASES = (
     Case("default preset (spiral, 2-16-16-3, m=10)", "spiral", 60),
     Case("A: the book's 784-30-10, m=10, MNIST-sized data", "nielsen-ch1", 2, True),
+    Case("spiral as the app asks (5 snapshots/s with the map)", "spiral", 60, as_the_app=True),
 )
+#: the app's cadence (tui_backprop.app.session.MAX_SNAPSHOTS_PER_SECOND, without Textual)
+APP_SNAPSHOTS_PER_SECOND = 5
 
 
 @dataclass
@@ -74,8 +80,9 @@ def synthetic_mnist(n_train: int = 10_000, n_test: int = 2_000, seed: int = 0):
     return Dataset(info, X[:n_train], Y[:n_train], X[n_train:], Y[n_train:])
 
 
-def _trainer_run(config, dataset) -> tuple[float, int, int]:
-    """Seconds for ``Trainer.run`` over the configured epochs, its steps and its snapshots."""
+def _trainer_run(config, dataset, as_the_app: bool = False) -> tuple[float, int, int]:
+    """Seconds for ``Trainer.run`` over the configured epochs, its steps and its snapshots,
+    set up as the headless mode does (or as the app does)."""
     from tui_backprop.training import Trainer
 
     count = [0]
@@ -84,7 +91,12 @@ def _trainer_run(config, dataset) -> tuple[float, int, int]:
         """Count the snapshots, as a listener that does nothing else."""
         count[0] += 1
 
-    trainer = Trainer(config, dataset, listener=listener)
+    if as_the_app:
+        cadence = 1 / APP_SNAPSHOTS_PER_SECOND
+        trainer = Trainer(config, dataset, listener=listener, report_every_seconds=cadence)
+    else:
+        trainer = Trainer(config, dataset, listener=listener)
+        trainer.request_output_map(False)
     started = time.perf_counter()
     trainer.run()
     return time.perf_counter() - started, trainer.step_count, count[0]
@@ -122,13 +134,15 @@ def measure(rounds: int = 5, quick: bool = False) -> list[OverheadRow]:
             dataset = synthetic_mnist()
         else:
             dataset = load_dataset(config.dataset, **config.dataset_options)
-        _trainer_run(config.replace(epochs=1), dataset)  # warm-up
+        _trainer_run(config.replace(epochs=1), dataset, case.as_the_app)  # warm-up
         ratios, trainer_times, bare_times, snapshots = [], [], [], []
         steps = 0
         retries = QuietRetries(budget=60.0)
         for _ in range(rounds):
             wait_for_quiet(patience=5.0)
-            (seconds, steps, count), _ = retries.run(_trainer_run, config, dataset)
+            (seconds, steps, count), _ = retries.run(
+                _trainer_run, config, dataset, case.as_the_app
+            )
             bare, _ = retries.run(_bare_run, config, dataset, steps)
             ratios.append(seconds / bare)
             trainer_times.append(seconds)

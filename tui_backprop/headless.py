@@ -48,6 +48,7 @@ class HeadlessRun:
         self.console = console or Console()
         self.trainer = Trainer(config, dataset, network=network, on_epoch=self._on_epoch)
         self.trainer.listener = self._on_snapshot
+        self.trainer.request_output_map(False)  # nothing here draws it
         self._progress: Progress | None = None
         self._task = None
         self._started = time.perf_counter()

@@ -39,3 +39,19 @@ def test_odd_capacity_is_refused():
     """The capacity must be even, so that halving is exact."""
     with pytest.raises(ValueError, match="even"):
         DecimatingSeries(1, 5)
+
+
+@given(count=st.integers(1, 3000), cut=st.integers(0, 3000), more=st.integers(0, 3000))
+def test_truncate_then_continue_keeps_order_and_bound(count, cut, more):
+    """After cutting at a step and going on from there, rows stay increasing and bounded."""
+    series = DecimatingSeries(1, 16)
+    for i in range(count):
+        series.append([i])
+    series.truncate(cut)
+    kept = series.array()[:, 0]
+    assert (kept <= cut).all()
+    start = min(cut, count - 1) + 1
+    for i in range(start, start + more):
+        series.append([i])
+    rows = series.array()[:, 0]
+    assert len(rows) <= 16 and (np.diff(rows) > 0).all()

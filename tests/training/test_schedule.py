@@ -30,12 +30,14 @@ def test_every_row_once_per_epoch_with_a_short_last_batch():
     assert sorted(second) == list(range(23)) and not np.array_equal(rows, second)
 
 
-def test_batch_replays_a_batch_of_the_current_epoch():
-    """batch(i) gives batch i of this epoch again, as a divergence replay needs."""
+def test_batches_replay_a_batch_of_the_current_epoch(monkeypatch):
+    """batches[i] gives batch i of this epoch again, as a divergence replay needs."""
     X, Y = _data()
-    schedule = BatchSchedule(X, Y, 4, np.random.default_rng(1))
-    taken = [schedule.next()[0].copy() for _ in range(3)]
-    assert all(np.array_equal(schedule.batch(i)[0], taken[i]) for i in range(3))
+    for threshold in (1 << 30, 0):  # copied per epoch, then gathered per batch
+        monkeypatch.setattr(schedule_module, "GATHER_PER_BATCH_BYTES", threshold)
+        schedule = BatchSchedule(X, Y, 4, np.random.default_rng(1))
+        taken = [schedule.next()[0].copy() for _ in range(3)]
+        assert all(np.array_equal(schedule.batches[i][0], taken[i]) for i in range(3))
 
 
 def test_gathering_per_batch_gives_the_same_batches_as_copying(monkeypatch):

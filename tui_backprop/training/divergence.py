@@ -19,8 +19,12 @@ import math
 import numpy as np
 
 from tui_backprop.engine import Network
+from tui_backprop.training.evaluator import Evaluation
+from tui_backprop.training.inspection import Checkpoint, Divergence, Parameters, load_parameters
+from tui_backprop.training.schedule import BatchSchedule
 
-#: the cost has diverged when it exceeds its starting value by this factor ...
+#: the cost has diverged when it exceeds its starting value (on the first mini-batch, or 1
+#: if that was below 1) by this factor ...
 COST_GROWTH_FACTOR = 1e6
 #: ... or exceeds this, whatever it started at
 COST_BOUND = 1e30
@@ -36,14 +40,67 @@ DESCRIPTIONS = {
 }
 
 
+class DivergenceWatch:
+    """The last parameters known good, and the replay that finds where a run diverged.
+
+    The trainer marks the parameters (``set_mark``) at each epoch's start and every so
+    often, and notes each change of η since; after a non-finite step, ``replay`` retakes
+    the steps from the mark, one by one, on the same mini-batches, finds the first that
+    went wrong and where, and leaves the network at the parameters before it.
+    """
+
+    def __init__(self, net: Network, schedule: BatchSchedule, lmbda: float, n: int) -> None:
+        """Watch a network trained on a schedule (λ and n as in its ``sgd_step`` calls)."""
+        self._net, self._schedule, self._lmbda, self._n = net, schedule, lmbda, n
+        self.mark: Checkpoint | None = None
+        self._mark_index = 0  # the batch of the epoch that follows the mark
+        self.good: Checkpoint | None = None  # the last evaluation within the cost rule
+        self.start_cost: float | None = None  # the first mini-batch's cost, before its step
+        self.eta_changes: dict[int, float] = {}  # step → η, since the mark
+        self.eta_in_use = 0.0
+
+    def set_mark(self, checkpoint: Checkpoint) -> None:
+        """Remember the parameters before the schedule's next batch."""
+        self.mark = checkpoint
+        self._mark_index = self._schedule.index
+        self.eta_changes = {}
+        self.eta_in_use = checkpoint.eta
+
+    def replay(self, failing: int, evaluation: Evaluation | None) -> Divergence:
+        """Find the first non-finite step up to ``failing`` and where in it; keep the last
+        finite parameters in the network."""
+        mark, net = self.mark, self._net
+        load_parameters(net, mark.parameters)
+        kept, kept_step, samples, eta = mark.parameters, mark.step, mark.samples_seen, mark.eta
+        for step in range(mark.step + 1, failing + 1):
+            eta = self.eta_changes.get(step, eta)
+            X, Y = self._schedule.batches[self._mark_index + step - mark.step - 1]
+            grads = net.sgd_step(X, Y, eta, self._lmbda, self._n)
+            after = Parameters.of(net)
+            if not (after.is_finite() and math.isfinite(sum(grads.nabla_b[-1].tolist()))):
+                failing = step
+                break
+            kept, kept_step, samples = after, step, samples + len(X)
+        load_parameters(net, kept)
+        layer, quantity = locate(net, X, Y, eta, self._lmbda, self._n)
+        per_epoch = self._schedule.batches_per_epoch
+        last = Checkpoint(kept, kept_step, kept_step // per_epoch, samples, eta, evaluation)
+        return Divergence(failing, layer, quantity or "update", where(layer, quantity), last)
+
+    def cost_rule(self, step: int, reason: str) -> Divergence:
+        """The cost ran away: back to the last evaluation within bounds (or the start)."""
+        load_parameters(self._net, self.good.parameters)
+        return Divergence(step, None, "cost", reason, self.good)
+
+
 def cost_runaway(cost: float, start: float | None) -> str:
     """Why this training cost means divergence, or "" when it does not."""
     if not math.isfinite(cost):
         return f"the training cost became {cost}"
     if cost > COST_BOUND:
         return f"the training cost grew to {cost:.3g}, above the bound {COST_BOUND:.0e}"
-    grown = start is not None and math.isfinite(start) and start > 0
-    if grown and cost > COST_GROWTH_FACTOR * start:
+    start = max(start, 1.0) if start is not None and math.isfinite(start) else None
+    if start is not None and cost > COST_GROWTH_FACTOR * start:
         return (
             f"the training cost grew to {cost:.3g}, more than {COST_GROWTH_FACTOR:.0e} "
             f"times its starting value {start:.3g}"

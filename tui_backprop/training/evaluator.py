@@ -60,10 +60,6 @@ class Evaluator:
         )
         return Evaluation(train_cost, test_cost, train_accuracy, test_accuracy)
 
-    def train_cost(self, net: Network, lmbda: float) -> float:
-        """The cost on the training subset alone (the divergence rule's starting value)."""
-        return self._measure(net, lmbda, self._X_train, self._Y_train, None)[0]
-
     def _measure(
         self,
         net: Network,
@@ -100,3 +96,26 @@ class EpochRecord:
     train_accuracy: float | None
     test_accuracy: float | None
     seconds: float  # wall time since the run started, pauses included
+
+    @classmethod
+    def of(
+        cls,
+        epoch: int,
+        step: int,
+        samples_seen: int,
+        eta: float,
+        evaluation: Evaluation,
+        seconds: float,
+    ) -> EpochRecord:
+        """The record of an evaluation at a point of the run."""
+        return cls(
+            epoch,
+            step,
+            samples_seen,
+            eta,
+            evaluation.train_cost,
+            evaluation.test_cost,
+            evaluation.train_accuracy,
+            evaluation.test_accuracy,
+            seconds,
+        )

@@ -63,6 +63,14 @@ class Parameters:
         return bool(np.isfinite(self.flat).all())
 
 
+def load_parameters(net: Network, parameters: Parameters) -> None:
+    """Put copied parameters back into a network."""
+    for view, value in zip(
+        net.weights + net.biases, parameters.weights + parameters.biases, strict=True
+    ):
+        np.copyto(view, value, casting="unsafe")
+
+
 def copy_gradients(grads: Gradients) -> Gradients:
     """A copy of every array the engine's ``Gradients`` holds (whatever fields it has)."""
     return Gradients(
@@ -103,6 +111,14 @@ class Checkpoint:
     samples_seen: int
     eta: float
     evaluation: Evaluation | None  # the latest evaluation at that moment
+
+    def check_fits(self, sizes: list[int]) -> None:
+        """Raise ValueError unless the checkpoint is of a network with these sizes."""
+        if self.parameters.sizes != tuple(sizes):
+            raise ValueError(
+                f"the checkpoint's sizes {list(self.parameters.sizes)} are not "
+                f"this network's {list(sizes)}"
+            )
 
 
 #: the quantities in the order a step computes them: where a non-finite value can begin

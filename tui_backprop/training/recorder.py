@@ -6,11 +6,13 @@ back as immutable arrays for the snapshot. Nothing here is touched by ``snapshot
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Sequence
 
 import numpy as np
 
+from tui_backprop.engine import Gradients, Network
 from tui_backprop.training.evaluator import Evaluation
 from tui_backprop.training.history import DecimatingSeries
 from tui_backprop.training.snapshot import EpochHistory, StepHistory
@@ -60,6 +62,22 @@ def step_columns(n_layers: int) -> Columns:
             ("grad_norm_w", n_layers),
             ("grad_norm_b", n_layers),
         ]
+    )
+
+
+def gradient_summary(
+    net: Network, grads: Gradients | None, Y: np.ndarray | None
+) -> tuple[tuple[float, ...], tuple[float, ...], tuple[np.ndarray, ...], float]:
+    """‖∇w^l‖ and ‖∇b^l‖ per layer, copies of δ^l, and the mini-batch's cost (from the
+    stored z^L and a^L: no pass); NaN and empty δ before the first step."""
+    if grads is None:
+        nan = (math.nan,) * len(net.weights)
+        return nan, nan, tuple(np.zeros((0, n)) for n in net.sizes[1:]), math.nan
+    return (
+        tuple(float(np.linalg.norm(g)) for g in grads.nabla_w),
+        tuple(float(np.linalg.norm(g)) for g in grads.nabla_b),
+        tuple(d.copy() for d in grads.delta),
+        net.batch_cost(grads, Y),
     )
 
 

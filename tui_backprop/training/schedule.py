@@ -11,12 +11,26 @@ import numpy as np
 GATHER_PER_BATCH_BYTES = 4 << 20
 
 
+class _Gathered:
+    """The batches of one epoch of a large set, each gathered by index when asked for."""
+
+    def __init__(self, X: np.ndarray, Y: np.ndarray, order: np.ndarray, size: int) -> None:
+        """Batches of ``size`` rows of X and Y in ``order``."""
+        self._X, self._Y, self._order, self._size = X, Y, order, size
+
+    def __getitem__(self, index: int) -> tuple[np.ndarray, np.ndarray]:
+        """Batch ``index``: its rows copied out of X and Y."""
+        rows = self._order[index * self._size : (index + 1) * self._size]
+        return self._X[rows], self._Y[rows]
+
+
 class BatchSchedule:
     """Yields the mini-batches of one epoch after another, reshuffled each epoch.
 
     Small sets are copied once per epoch in shuffled order, so that every batch is a
     contiguous slice; large ones are gathered by index batch by batch. Both give the same
-    batches. ``batch(i)`` returns batch i of the current epoch again (for replaying steps).
+    batches. ``batches[i]`` is batch i of the current epoch (the trainer's fast loop and a
+    divergence replay read it directly); ``index`` is the next batch to take.
     """
 
     def __init__(
@@ -29,8 +43,7 @@ class BatchSchedule:
         self.batches_per_epoch = math.ceil(self.n / self.batch_size)
         self._rng = rng
         self.gather_per_batch = X.nbytes > GATHER_PER_BATCH_BYTES
-        self._order = np.arange(self.n)
-        self._X_epoch, self._Y_epoch = X, Y
+        self.batches: list | _Gathered = []
         self.index = self.batches_per_epoch  # the next batch of this epoch; forces a shuffle
 
     @property
@@ -42,25 +55,19 @@ class BatchSchedule:
         """The next mini-batch (X, Y); shuffles first when the epoch is over."""
         if self.index >= self.batches_per_epoch:
             self.new_epoch()
-        batch = self.batch(self.index)
+        batch = self.batches[self.index]
         self.index += 1
         return batch
 
-    def batch(self, index: int) -> tuple[np.ndarray, np.ndarray]:
-        """Batch ``index`` of the current epoch's order."""
-        start = index * self.batch_size
-        stop = start + self.batch_size
-        if self.gather_per_batch:
-            rows = self._order[start:stop]
-            return self._X[rows], self._Y[rows]
-        return self._X_epoch[start:stop], self._Y_epoch[start:stop]
-
     def new_epoch(self) -> None:
         """A new order for a new epoch."""
-        self._order = self._rng.permutation(self.n)
-        if not self.gather_per_batch:
-            self._X_epoch = self._X[self._order]
-            self._Y_epoch = self._Y[self._order]
+        order = self._rng.permutation(self.n)
+        m = self.batch_size
+        if self.gather_per_batch:
+            self.batches = _Gathered(self._X, self._Y, order, m)
+        else:
+            X, Y = self._X[order], self._Y[order]
+            self.batches = [(X[i : i + m], Y[i : i + m]) for i in range(0, self.n, m)]
         self.index = 0
 
     def seek(self, index: int) -> None:

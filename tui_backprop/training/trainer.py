@@ -5,17 +5,14 @@ headless mode runs it in the main thread. It knows nothing of who listens: it ca
 ``listener(snapshot)`` with immutable ``Snapshot`` objects at the cadence the listener
 asked for (``report_every_seconds`` / ``report_every_steps``, or ``set_cadence``).
 
-Every control (``pause``, ``resume``, ``request_step``, ``stop``, ``set_eta``,
-``set_pace``, ``set_cadence``, ``request_step_detail``, ``request_parameters``,
-``restore``) and ``snapshot`` may be called from any thread; the loop polls the controls
-between mini-batches.
+Every control (``Controls``: pause, resume, single steps, stop, η, pace, cadence, what
+reports carry; and ``restore``) and ``snapshot`` may be called from any thread; the loop
+polls the controls between mini-batches.
 """
 
 from __future__ import annotations
 
 import logging
-import math
-import threading
 import time
 from collections.abc import Callable
 
@@ -24,7 +21,9 @@ import numpy as np
 from tui_backprop.data import Dataset, load_dataset
 from tui_backprop.engine import Gradients, Network
 from tui_backprop.training import divergence
-from tui_backprop.training.config import ConfigError, RunConfig, check_sizes_match
+from tui_backprop.training.config import RunConfig, check_sizes_match
+from tui_backprop.training.controls import Controls
+from tui_backprop.training.divergence import DivergenceWatch
 from tui_backprop.training.evaluator import EpochRecord, Evaluation, Evaluator
 from tui_backprop.training.grid import DEFAULT_RESOLUTION, MapGrid
 from tui_backprop.training.inspection import (
@@ -32,34 +31,24 @@ from tui_backprop.training.inspection import (
     Divergence,
     Parameters,
     StepDetail,
-    copy_gradients,
+    load_parameters,
 )
-from tui_backprop.training.recorder import RunRecorder
+from tui_backprop.training.recorder import RunRecorder, gradient_summary
 from tui_backprop.training.schedule import BatchSchedule
 from tui_backprop.training.snapshot import Snapshot
 from tui_backprop.training.states import RunState
+from tui_backprop.training.steps import Steps
 
 log = logging.getLogger(__name__)
 #: overflow on the way to divergence is expected: it is detected and reported, and a
 #: warning printed on the terminal would only garble the app's screen
 QUIET_OVERFLOW = {"over": "ignore", "invalid": "ignore", "divide": "ignore"}
-#: the last finite parameters are copied at every epoch's start and this often in between,
-#: so that a divergence can be replayed from them (a copy per step would cost the hot path)
-MARK_EVERY_STEPS = 256
 
 Listener = Callable[[Snapshot], None]
 EpochListener = Callable[[EpochRecord], None]
 
 
-def _load(net: Network, parameters: Parameters) -> None:
-    """Put copied parameters back into the network."""
-    for view, value in zip(
-        net.weights + net.biases, parameters.weights + parameters.biases, strict=True
-    ):
-        np.copyto(view, value, casting="unsafe")
-
-
-class Trainer:
+class Trainer(Controls, Steps):
     """Trains one ``Network`` on one ``Dataset`` as a ``RunConfig`` says."""
 
     def __init__(
@@ -98,7 +87,6 @@ class Trainer:
                 b.fill(config.initial_bias)
         self.listener = listener
         self.on_epoch = on_epoch
-        self.eta = config.eta
         rng = np.random.default_rng([config.seed, 1])
         # the evaluation subset is drawn before the first shuffle (so runs repeat exactly)
         self._evaluator = Evaluator(self.dataset, config.eval_max_samples, rng)
@@ -119,120 +107,19 @@ class Trainer:
         self._last_grads: Gradients | None = None
         self._last_Y: np.ndarray | None = None
         self._evaluation: Evaluation | None = None
-        self._start_cost: float | None = None
         self._detail: StepDetail | None = None
         self._divergence: Divergence | None = None
         # the last parameters known finite, and what happened since (for a replay)
-        self._mark: Checkpoint | None = None
-        self._good: Checkpoint | None = None  # the last evaluation within the cost rule
-        self._mark_index = 0  # the batch of the epoch that follows the mark
-        self._eta_changes: dict[int, float] = {}  # step → η, since the mark
-        self._eta_in_use = self.eta
+        self._watch = DivergenceWatch(self.net, self._schedule, config.lmbda, self._n_train)
 
-        self._paused = False
-        self._step_requests = 0
-        self._stop_event = threading.Event()
-        self._wake = threading.Event()
-        self._lock = threading.Lock()
         self._active = False  # True while ``run`` owns the network
         self._pending_restore: Checkpoint | None = None
-        self._detail_wanted = False
-        self._parameters_wanted = False
-        self._report_seconds = (
-            config.report_every_seconds if report_every_seconds is None else report_every_seconds
-        )
-        self._report_steps = (
-            config.report_every_steps if report_every_steps is None else report_every_steps
-        )
-        self._step_interval = 0.0
-        self.set_pace(config.max_steps_per_second or None)
+        self._init_controls(config, report_every_seconds, report_every_steps)
         self._last_report = time.perf_counter()
-        self._next_step_at = 0.0
         with np.errstate(**QUIET_OVERFLOW):
             self._latest = self._build_snapshot()
 
-    # -- controls, callable from any thread ---------------------------------------------
-
-    def pause(self) -> None:
-        """Pause between mini-batches; a paused run still answers ``request_step``."""
-        self._paused = True
-        self._wake.set()
-
-    def resume(self) -> None:
-        """Continue a paused run."""
-        self._paused = False
-        self._wake.set()
-
-    def request_step(self, count: int = 1) -> None:
-        """Take ``count`` mini-batch steps while paused (ignored while running).
-
-        Each such step carries its ``StepDetail`` on the snapshot that follows it.
-        """
-        with self._lock:
-            self._step_requests += count
-        self._wake.set()
-
-    def stop(self) -> None:
-        """End the run after the current mini-batch."""
-        self._stop_event.set()
-        self._wake.set()
-
-    def set_eta(self, eta: float) -> None:
-        """Change the learning rate η; the next mini-batch uses it."""
-        if not (isinstance(eta, int | float) and math.isfinite(eta) and eta > 0):
-            raise ConfigError(f"eta = {eta!r} must be a number > 0")
-        self.eta = float(eta)
-
-    def set_pace(self, steps_per_second: float | None) -> None:
-        """Take at most this many steps a second; None (or 0, or inf) for full speed."""
-        if steps_per_second is None or steps_per_second == 0 or steps_per_second == math.inf:
-            self._step_interval = 0.0
-        elif isinstance(steps_per_second, int | float) and steps_per_second > 0:
-            self._step_interval = 1.0 / steps_per_second
-        else:
-            raise ConfigError(
-                f"pace = {steps_per_second!r} must be a number of steps a second > 0 "
-                "(or None for full speed)"
-            )
-        self._wake.set()  # a long wait for the old pace ends now
-
-    @property
-    def pace(self) -> float | None:
-        """Steps a second at most, or None at full speed."""
-        return 1.0 / self._step_interval if self._step_interval else None
-
-    def set_cadence(self, seconds: float | None = None, steps: int | None = None) -> None:
-        """Report every ``seconds`` of training and/or every ``steps`` steps (0: not by that).
-
-        The consumer says how often it wants snapshots, so that none is built only to be
-        dropped; changes of state (paused, single steps, the end) are always reported.
-        """
-        if seconds is not None:
-            if not (isinstance(seconds, int | float) and seconds >= 0):
-                raise ConfigError(f"report_every_seconds = {seconds!r} must be a number ≥ 0")
-            self._report_seconds = float(seconds)
-        if steps is not None:
-            if isinstance(steps, bool) or not (isinstance(steps, int) and steps >= 0):
-                raise ConfigError(f"report_every_steps = {steps!r} must be a whole number ≥ 0")
-            self._report_steps = steps
-
-    @property
-    def cadence(self) -> tuple[float, int]:
-        """(seconds, steps) between reports while running; 0 means not by that measure."""
-        return self._report_seconds, self._report_steps
-
-    def request_step_detail(self, on: bool = True) -> None:
-        """While on, the step before each report is recorded in full (``Snapshot.step_detail``).
-
-        For an open inspector: it costs one more backward pass and a few copies per report,
-        not per step.
-        """
-        self._detail_wanted = on
-
-    def request_parameters(self, on: bool = True) -> None:
-        """While on, every snapshot carries a copy of the parameters (``Snapshot.parameters``,
-        and so a ``Snapshot.checkpoint`` to ``restore``)."""
-        self._parameters_wanted = on
+    # -- restoring and reading, callable from any thread --------------------------------
 
     def restore(self, point: Snapshot | Checkpoint) -> None:
         """Continue from an earlier moment: its parameters, counters, η and evaluation.
@@ -244,25 +131,14 @@ class Trainer:
         """
         checkpoint = point.checkpoint if isinstance(point, Snapshot) else point
         if checkpoint is None:
-            raise ValueError(
-                "this snapshot carries no parameters: call request_parameters() before it"
-            )
-        if checkpoint.parameters.sizes != tuple(self.net.sizes):
-            raise ValueError(
-                f"the checkpoint's sizes {list(checkpoint.parameters.sizes)} are not "
-                f"this network's {self.net.sizes}"
-            )
+            raise ValueError("this snapshot has no parameters: call request_parameters() first")
+        checkpoint.check_fits(self.net.sizes)
         with self._lock:
             if self._active:
                 self._pending_restore = checkpoint
                 self._wake.set()
                 return
         self._apply_restore(checkpoint)
-
-    @property
-    def is_paused(self) -> bool:
-        """True while paused."""
-        return self._paused
 
     def snapshot(self) -> Snapshot:
         """The latest report (or the untrained network's): no side effects, any thread."""
@@ -312,6 +188,7 @@ class Trainer:
     def _loop(self) -> None:
         """Poll the controls between mini-batches; train, report, and stop when told."""
         while not self.state.is_terminal:
+            self._attention = False  # a control after this line stops the fast loop
             if self._stop_event.is_set():
                 self.state = RunState.STOPPED
                 break
@@ -322,32 +199,39 @@ class Trainer:
                 self._recorder.restart_rate(self.samples_seen)
                 continue
             self.state = RunState.RUNNING
-            if self._step_interval:
-                self._keep_pace(self._step_interval)
-            due = self._report_due()
-            self._advance(detail=due and self._detail_wanted)
+            if self._step_interval or self._detail_wanted:
+                # one step at a time: at a pace, or recording the step before each report
+                if self._step_interval and not self._keep_pace(self._step_interval):
+                    continue
+                due = self._report_due(ahead=1)
+                self._advance(detail=due and self._detail_wanted)
+            else:
+                self._run_fast()
+                due = self._report_due(ahead=0)
             if due and not self.state.is_terminal:
                 self._report()
 
-    def _report_due(self) -> bool:
-        """True when the step about to be taken is the last before a report."""
+    def _report_due(self, ahead: int) -> bool:
+        """True when a report is due ``ahead`` steps from now (by steps, or by time now)."""
         steps, seconds = self._report_steps, self._report_seconds
         return bool(
-            (steps and (self.step_count + 1) % steps == 0)
+            (steps and (self.step_count + ahead) % steps == 0)
             or (seconds and time.perf_counter() - self._last_report >= seconds)
         )
 
-    def _keep_pace(self, interval: float) -> None:
-        """Sleep so that steps come no faster than one per ``interval`` seconds."""
+    def _keep_pace(self, interval: float) -> bool:
+        """Sleep so that steps come at most one per ``interval`` seconds; True to step now.
+
+        A control (pause, stop, a new pace) wakes the sleep: False then sends the loop back
+        to look at the controls before it steps.
+        """
         wait = self._next_step_at - time.perf_counter()
         if wait > 0:
-            # wake on a control (pause, stop, a new pace) rather than sleeping through it;
-            # a control that came earlier is seen by the loop's own checks
             self._wake.clear()
-            self._wake.wait(min(wait, interval))
-            if self._next_step_at - time.perf_counter() > 1e-3:
-                return  # woken early: the loop looks at the controls, then comes back
-        self._next_step_at = max(self._next_step_at, time.perf_counter() - interval) + interval
+            if self._wake.wait(wait):
+                return False
+        self._next_step_at = max(self._next_step_at, time.perf_counter()) + interval
+        return True
 
     def _wait_while_paused(self) -> None:
         """Report the pause once, then sleep until a control arrives; serve step requests."""
@@ -359,11 +243,7 @@ class Trainer:
             if self._pending_restore is not None:
                 self._take_pending_restore()
                 continue
-            with self._lock:
-                take = self._step_requests > 0
-                if take:
-                    self._step_requests -= 1
-            if take:
+            if self._take_step_request():
                 self._advance(detail=True)
                 if self.state.is_terminal:
                     return
@@ -377,84 +257,6 @@ class Trainer:
             if not self.state.is_terminal:
                 self._advance(detail=True)
             return self._report()
-
-    # -- one mini-batch -----------------------------------------------------------------
-
-    def _advance(self, detail: bool) -> None:
-        """One SGD step on the next mini-batch; evaluates and ends epochs as due.
-
-        With ``detail``, the step is also recorded in full as a ``StepDetail``.
-        """
-        schedule, net = self._schedule, self.net
-        if schedule.epoch_over:
-            schedule.new_epoch()
-            self._mark_finite()
-        elif self.step_count - self._mark.step >= MARK_EVERY_STEPS:
-            self._mark_finite()
-        X, Y = schedule.next()
-        eta, lmbda = self.eta, self.config.lmbda
-        if eta != self._eta_in_use:
-            self._eta_changes[self.step_count + 1] = self._eta_in_use = eta
-        if detail:
-            before = Parameters.of(net)
-            gradients = copy_gradients(net.backprop(X, Y))
-        grads = net.sgd_step(X, Y, eta, lmbda, self._n_train)
-        self._last_grads, self._last_Y = grads, Y
-        self.step_count += 1
-        self.samples_seen += len(X)
-        if detail:
-            self._detail = StepDetail(
-                self.step_count,
-                np.array(X),
-                np.array(Y),
-                before,
-                gradients,
-                Parameters.of(net),
-                eta,
-                lmbda,
-                self._n_train,
-            )
-        # one cheap check per step: NaN or inf in the forward pass reaches δ^L, and so
-        # ∇b^L = mean δ^L, at once; in the backward pass it reaches the weights, and so δ^L
-        # at the next step. (A Python sum of a short list beats any NumPy reduction here.)
-        if not math.isfinite(sum(grads.nabla_b[-1].tolist())):
-            self._diverge_on_step()
-        elif schedule.epoch_over:
-            self._end_epoch()
-
-    def _end_epoch(self) -> None:
-        """Evaluate (every ``eval_every`` epochs and after the last); finish after the last."""
-        self.epoch += 1
-        if not all(np.isfinite(w).all() for w in self.net.weights):
-            self._diverge_on_step()
-            return
-        last = self.epoch >= self.config.epochs
-        if self.epoch % self.config.eval_every and not last:
-            return
-        evaluation = self._evaluation = self._evaluator.evaluate(self.net, self.config.lmbda)
-        self._recorder.record_epoch(self.epoch, evaluation)
-        if self.on_epoch is not None:
-            self.on_epoch(
-                EpochRecord(
-                    self.epoch,
-                    self.step_count,
-                    self.samples_seen,
-                    self.eta,
-                    evaluation.train_cost,
-                    evaluation.test_cost,
-                    evaluation.train_accuracy,
-                    evaluation.test_accuracy,
-                    time.perf_counter() - self._started_at,
-                )
-            )
-        reason = divergence.cost_runaway(evaluation.train_cost, self._start_cost)
-        if reason:
-            self._diverge_on_cost(f"{reason} (after epoch {self.epoch})")
-            return
-        self._good = self._checkpoint()
-        if last:
-            self.state = RunState.FINISHED
-            self.message = f"finished {self.epoch} epochs"
 
     # -- divergence ---------------------------------------------------------------------
 
@@ -470,49 +272,16 @@ class Trainer:
         )
 
     def _mark_finite(self) -> None:
-        """Remember the parameters as they are before the next step (assumed finite)."""
-        self._mark = self._checkpoint()
-        if self._start_cost is None:
-            self._start_cost = self._evaluator.train_cost(self.net, self.config.lmbda)
-            self._good = self._mark
-        self._mark_index = self._schedule.index
-        self._eta_changes = {}
-        self._eta_in_use = self.eta
-
-    def _diverge_on_step(self) -> None:
-        """A step made something non-finite: replay from the mark to find where, and keep
-        the last finite parameters in the network."""
-        mark, net, schedule = self._mark, self.net, self._schedule
-        failing = self.step_count
-        _load(net, mark.parameters)
-        kept, kept_step, samples = mark.parameters, mark.step, mark.samples_seen
-        eta = mark.eta
-        for step in range(mark.step + 1, failing + 1):
-            eta = self._eta_changes.get(step, eta)
-            X, Y = schedule.batch(self._mark_index + step - mark.step - 1)
-            grads = net.sgd_step(X, Y, eta, self.config.lmbda, self._n_train)
-            after = Parameters.of(net)
-            if not (after.is_finite() and math.isfinite(sum(grads.nabla_b[-1].tolist()))):
-                failing = step
-                break
-            kept, kept_step, samples = after, step, samples + len(X)
-        _load(net, kept)
-        layer, quantity = divergence.locate(net, X, Y, eta, self.config.lmbda, self._n_train)
-        last_finite = Checkpoint(
-            kept,
-            kept_step,
-            kept_step // self.steps_per_epoch,
-            samples,
-            eta,
-            self._evaluation,
-        )
-        reason = divergence.where(layer, quantity)
-        self._declare(Divergence(failing, layer, quantity or "update", reason, last_finite))
-
-    def _diverge_on_cost(self, reason: str) -> None:
-        """The cost ran away: go back to the last evaluation within bounds (or the start)."""
-        _load(self.net, self._good.parameters)
-        self._declare(Divergence(self.step_count, None, "cost", reason, self._good))
+        """Remember the parameters before the next step, if finite (a hidden layer's update
+        can overflow a step before ∇b^L shows it; then the older mark of this epoch stays)."""
+        watch, checkpoint = self._watch, self._checkpoint()
+        if watch.mark is None or checkpoint.parameters.is_finite():
+            watch.set_mark(checkpoint)
+        if watch.start_cost is None:  # the cost on the first mini-batch, before its step
+            X, Y = self._schedule.batches[self._schedule.index]
+            penalty = self.net.weight_penalty(self.config.lmbda, self._n_train)
+            watch.start_cost = self.net.cost(X, Y) + penalty
+            watch.good = watch.mark
 
     def _declare(self, found: Divergence) -> None:
         """End the run as diverged, with a message naming the step, layer and quantity."""
@@ -533,7 +302,7 @@ class Trainer:
 
     def _apply_restore(self, checkpoint: Checkpoint) -> None:
         """Load the checkpoint's parameters and counters; report the restored moment."""
-        _load(self.net, checkpoint.parameters)
+        load_parameters(self.net, checkpoint.parameters)
         self.step_count, self.epoch = checkpoint.step, checkpoint.epoch
         self.samples_seen, self.eta = checkpoint.samples_seen, checkpoint.eta
         self._evaluation = checkpoint.evaluation
@@ -560,17 +329,9 @@ class Trainer:
 
     def _build_snapshot(self) -> Snapshot:
         """Record this report (history, rate, sequence) and assemble its snapshot."""
-        grads, n_layers = self._last_grads, len(self.net.weights)
-        if grads is not None:
-            norm_w = tuple(float(np.linalg.norm(g)) for g in grads.nabla_w)
-            norm_b = tuple(float(np.linalg.norm(g)) for g in grads.nabla_b)
-            delta = tuple(d.copy() for d in grads.delta)
-            # the cost of the latest mini-batch, from its stored z^L and a^L
-            batch_cost = self.net.batch_cost(grads, self._last_Y)
-        else:
-            norm_w = norm_b = (math.nan,) * n_layers
-            delta = tuple(np.zeros((0, n)) for n in self.net.sizes[1:])
-            batch_cost = math.nan
+        norm_w, norm_b, delta, batch_cost = gradient_summary(
+            self.net, self._last_grads, self._last_Y
+        )
         recorder = self._recorder
         recorder.record_report(
             self.state,
@@ -603,7 +364,9 @@ class Trainer:
             delta=delta,
             epochs_history=recorder.epochs_history(),
             steps_history=recorder.steps_history(),
-            output_map=self._grid.output_map(self.net) if self._grid is not None else None,
+            output_map=self._grid.output_map(self.net)
+            if self._grid is not None and self._map_wanted
+            else None,
             message=self.message,
             task=self.dataset.info.task,
             sequence=recorder.sequence,
