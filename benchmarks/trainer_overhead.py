@@ -140,9 +140,7 @@ def measure(rounds: int = 5, quick: bool = False) -> list[OverheadRow]:
         retries = QuietRetries(budget=60.0)
         for _ in range(rounds):
             wait_for_quiet(patience=5.0)
-            (seconds, steps, count), _ = retries.run(
-                _trainer_run, config, dataset, case.as_the_app
-            )
+            (seconds, steps, count), _ = retries.run(_trainer_run, config, dataset, case.as_the_app)
             bare, _ = retries.run(_bare_run, config, dataset, steps)
             ratios.append(seconds / bare)
             trainer_times.append(seconds)
