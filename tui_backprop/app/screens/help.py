@@ -42,6 +42,14 @@ gradient ratio shows δ shrinking as it flows back |
 
 Then SGD: w → w − (η/m) Σ ∂C_x/∂w over a mini-batch of m samples (and the same for b).
 
+The inspector (`i`) shows each of these with the step's own numbers: z = Σ w_jk a_k + b_j \
+with its largest terms, a = σ(z) and σ'(z); BP1 at the output (∇_aC ⊙ σ'(z^L), or a − y \
+where σ' cancels) or BP2 at a hidden layer with its largest terms w_kj δ_k; BP3 and BP4 per \
+sample and as the batch mean; and the update, before and after. The Speed view beside it \
+splits δ^L into ∇_aC and σ'(z^L) (chapter 3's learning slowdown), draws ‖δ^l‖ per layer \
+next to the book's chapter 5 values when a preset carries them, and marks saturated \
+(σ' < 1 % of its maximum on every sample) and dead (ReLU, z ≤ 0) neurons.
+
 ## Keys
 
 | key | does |
@@ -53,7 +61,15 @@ Then SGD: w → w − (η/m) Σ ∂C_x/∂w over a mini-batch of m samples (and 
 | `l` | the loss plot's log scale on or off |
 | `w` | plot ‖∇w^l‖ (BP4, dotted) beside ‖∇b^l‖ in the gradient panel, or stop |
 | `[` / `]` | the δ heatmap's previous / next layer |
-| `v` | on a small terminal: the next view (all panels, one panel, the form) |
+| `i` | the inspector: BP1–BP4 of one neuron and one sample of the latest step, number by \
+number, beside the speed of learning (on a small terminal: the Inspect and Speed tabs). `n` \
+takes a step to inspect; `↑` / `↓` move among neurons, `←` / `→` among samples, `[` / `]` \
+among layers; `i` again goes back |
+| `g` | chapter 2's race: backprop against one-sided and centred finite differences on the \
+current network and mini-batch (passes P + 1, 2P and 2, times, largest error per layer); \
+`c` stops it, `esc` closes it |
+| `v` | on a small terminal: the next view (all panels, one panel, the form, the inspector, \
+the speeds) |
 | `e` | edit the form (Tab moves between fields; Esc leaves them) |
 | `ctrl+p` | the command palette: load a preset |
 | `?` | this help |
