@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import tracemalloc
+import warnings
 from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tui_backprop.data import DatasetError, load_dataset
 
@@ -149,3 +152,24 @@ def test_a_large_file_is_read_without_a_python_object_per_cell(tmp_path: Path) -
         tracemalloc.stop()
     assert len(data.X_train) + len(data.X_test) == 60_000
     assert peak < 4 * array_bytes, f"peak {peak / 1e6:.0f} MB for {array_bytes / 1e6:.0f} MB"
+
+
+CSV_ALPHABET = st.sampled_from(list('0123456789.,;-+eE"\n\r\t abcxyz\x00é'))
+
+
+@settings(max_examples=150, deadline=None)
+@given(text=st.text(CSV_ALPHABET, max_size=120), header=st.sampled_from(["auto", "yes", "no"]))
+def test_any_bytes_give_a_dataset_or_a_dataset_error(
+    tmp_path_factory: pytest.TempPathFactory, text: str, header: str
+) -> None:
+    """Random CSV-ish text never raises anything but DatasetError, and never warns."""
+    path = tmp_path_factory.mktemp("fuzz") / "f.csv"
+    path.write_text(text, encoding="utf-8")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        try:
+            data = load_dataset("csv", path=str(path), header=header)
+        except DatasetError as error:
+            assert str(path) in str(error)
+            return
+    assert np.isfinite(data.X_train).all() and len(data.X_train) >= 1
