@@ -64,20 +64,30 @@ class Parameters:
 
 
 def load_parameters(net: Network, parameters: Parameters) -> None:
-    """Put copied parameters back into a network."""
+    """Put copied parameters back into a network (through its one way in, when it has it)."""
+    load = getattr(net, "load_parameters", None)
+    if load is not None:
+        load(list(parameters.weights), list(parameters.biases))
+        return
     for view, value in zip(
-        net.weights + net.biases, parameters.weights + parameters.biases, strict=True
+        [*net.weights, *net.biases], parameters.weights + parameters.biases, strict=True
     ):
         np.copyto(view, value, casting="unsafe")
+
+
+def _copy(value: object) -> object:
+    """A copy of an array, of a list of arrays (None entries kept), or None."""
+    if value is None:
+        return None
+    if isinstance(value, np.ndarray):
+        return value.copy()
+    return [None if a is None else np.array(a) for a in value]
 
 
 def copy_gradients(grads: Gradients) -> Gradients:
     """A copy of every array the engine's ``Gradients`` holds (whatever fields it has)."""
     return Gradients(
-        **{
-            f.name: [None if a is None else np.array(a) for a in getattr(grads, f.name)]
-            for f in dataclasses.fields(Gradients)
-        }
+        **{f.name: _copy(getattr(grads, f.name)) for f in dataclasses.fields(Gradients)}
     )
 
 
