@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 from functools import lru_cache
 
 import pytest
+from rich.style import Style
 from textual.containers import VerticalScroll
 from textual.pilot import Pilot
 
@@ -109,7 +111,7 @@ def test_vanishing_preset_description_says_the_ratio_is_at_the_start() -> None:
 
 @pytest.mark.parametrize(("size", "view"), [((120, 40), "all"), ((80, 24), "gradients")])
 async def test_weight_gradients_show_in_every_layout_and_w_plots_them(size, view) -> None:
-    snapshot = preset_snapshots("spiral", 30)[-1]
+    snapshot = preset_snapshots("spiral", 5 * 72)[-1]
     app = BackpropApp(preset="spiral")
     async with app.run_test(size=size) as pilot:
         await show_on_app(pilot, app, snapshot)
@@ -125,10 +127,89 @@ async def test_weight_gradients_show_in_every_layout_and_w_plots_them(size, view
 
 
 async def test_w_plots_weight_gradients_in_the_small_all_panels_view() -> None:
-    snapshot = preset_snapshots("spiral", 30)[-1]
+    snapshot = preset_snapshots("spiral", 5 * 72)[-1]
     app = BackpropApp(preset="spiral")
     async with app.run_test(size=(80, 24)) as pilot:
         await show_on_app(pilot, app, snapshot)
-        assert "w ‖∇w‖" in screen_text(app).splitlines()[-1]  # the footer offers the key
+        assert "w ∇w" in screen_text(app).splitlines()[-1]  # the footer offers the key
         await pilot.press("w")
         assert "dots: ‖∇w‖" in panel_text(app, "gradients")
+
+
+# -- 6. every cost and accuracy says whether it is train or test -----------------------------
+
+
+def unlabelled_numbers(text: str) -> list[str]:
+    """Accuracies and costs on screen that do not say which set they are measured on: a
+    percentage not right after "train" or "test", a number right after "cost" or "acc"
+    without "train", "test" or "batch" before, and pairs written "a / b"."""
+    percents = re.findall(r"(\S+) (?:acc )?(\d+(?:\.\d+)?%)", text)
+    after_name = re.findall(r"(\S+) (?:cost|acc|accuracy)(?: \(log\))? (\d[\d.]*)", text)
+    pairs = re.findall(r"\.\d+%? ?/ ?\d", text)
+    return [
+        *(" ".join(pair) for pair in percents if pair[0] not in ("train", "test")),
+        *(" ".join(pair) for pair in after_name if pair[0] not in ("train", "test", "batch")),
+        *pairs,
+    ]
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_every_accuracy_and_cost_on_screen_is_labelled_train_or_test(size) -> None:
+    snapshot = preset_snapshots("spiral", 5 * 72)[-1]
+    assert snapshot.train_accuracy is not None and snapshot.test_accuracy is not None
+    app = BackpropApp(preset="spiral")
+    async with app.run_test(size=size) as pilot:
+        await show_on_app(pilot, app, snapshot)
+        await wait_until(pilot, lambda: "train" in panel_text(app, "loss"), "the loss titles")
+        loss = panel_text(app, "loss").splitlines()[:3]  # the titles (axes hold bare ticks)
+        status = app.main.status.text
+    shown = "\n".join([*loss, status])
+    assert "%" in status and "%" in shown
+    assert unlabelled_numbers(shown) == []
+
+
+# -- 7. focus: visible, keys reachable, the footer honest ------------------------------------
+
+
+def footer_line(app: BackpropApp) -> str:
+    """The footer as drawn (the screen's last line)."""
+    return screen_text(app).splitlines()[-1]
+
+
+async def test_a_text_field_shows_its_focus_and_the_footer_offers_only_escape() -> None:
+    app = BackpropApp(preset="spiral")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(pilot, lambda: app.trainer is not None, "the first network")
+        labels = app.main.form.query(".field-label")
+        x, y = labels[1].region.x, labels[1].region.y  # the dataset row's label
+        unfocused = app.screen.get_style_at(x, y)
+        await pilot.press("e")  # the layers field
+        sizes_label = app.main.form.query_one("#field-sizes").parent.query_one(".field-label")
+
+        def label_style() -> Style:
+            return app.screen.get_style_at(sizes_label.region.x, sizes_label.region.y)
+
+        await wait_until(pilot, lambda: label_style().bold, "the focused field's label")
+        assert label_style().bgcolor != unfocused.bgcolor
+        footer = footer_line(app)
+        assert "esc Leave field" in footer
+        for typed_key in ("+ -", "η", "Run/Pause", "Step", "Quit"):
+            assert typed_key not in footer, typed_key
+        assert "esc: back to the keys" in screen_text(app)
+        await pilot.press("escape")
+        assert app.focused is None and "Run/Pause" in footer_line(app)
+        assert "esc: back to the keys" not in screen_text(app)
+
+
+async def test_space_on_a_focused_choice_list_starts_the_run(app_xor_config) -> None:
+    app = BackpropApp(preset="xor", config=app_xor_config)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(pilot, lambda: app.trainer is not None, "the first network")
+        await pilot.press("tab")
+        assert app.focused is app.main.form.query_one("#field-preset")
+        assert "space Run/Pause" in footer_line(app)
+        await pilot.press("space")
+        await wait_until(pilot, lambda: "running" in app.main.status.text, "the run")
+        assert app.focused is app.main.form.query_one("#field-preset")  # no menu opened
+        await pilot.press("q")
+        await wait_until(pilot, lambda: app.return_code is not None, "the app to quit")

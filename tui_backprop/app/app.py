@@ -12,10 +12,10 @@ import threading
 
 from textual import work
 from textual.app import App
-from textual.binding import Binding
 from textual.worker import Worker, WorkerState
 
 from tui_backprop.app.commands import PresetCommands
+from tui_backprop.app.keys import typed_by_focus
 from tui_backprop.app.messages import DatasetLoaded, SnapshotReady
 from tui_backprop.app.screens.help import HelpScreen
 from tui_backprop.app.screens.main import STEP_VIEWS, MainScreen
@@ -42,9 +42,6 @@ from tui_backprop.training.presets import preset_book
 
 #: the name the training thread carries while it trains (tests look for it)
 TRAINER_THREAD_NAME = "tui-backprop-trainer"
-#: + and - multiply and divide η by this
-ETA_FACTOR = 1.5
-ETA_KEYS = Binding.Group("η")
 #: η stays within these bounds when changed by keys
 ETA_LIMITS = (1e-6, 1e3)
 
@@ -55,19 +52,7 @@ class BackpropApp(App[None]):
     TITLE = "tui-backprop"
     CSS_PATH = ["app.tcss", "widgets/panels.tcss"]
     COMMANDS = App.COMMANDS | {PresetCommands}
-    BINDINGS = [
-        Binding("space", "toggle_run", "Start/Pause"),
-        Binding("n", "step", "Step"),
-        Binding("r", "reset", "Reset"),
-        Binding("plus", f"scale_eta({ETA_FACTOR})", "η×", key_display="+", group=ETA_KEYS),
-        Binding("minus", f"scale_eta({1 / ETA_FACTOR})", "η÷", key_display="-", group=ETA_KEYS),
-        Binding("i", "inspect", "Inspect"),
-        Binding("g", "race", "Race"),
-        Binding("e", "edit", "Edit", show=False),
-        Binding("escape", "leave_field", "Leave field"),
-        Binding("question_mark", "help", "Help", key_display="?"),
-        Binding("q", "quit", "Quit"),
-    ]
+    # the keys of the main screen are listed, in the footer's order, on MainScreen
 
     def __init__(self, preset: str | None = None, config: RunConfig | None = None) -> None:
         """Open ``config`` when given (named ``preset`` in the form), else the preset."""
@@ -359,7 +344,9 @@ class BackpropApp(App[None]):
         self.exit()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Offer escape only inside the form."""
+        """Offer escape only inside the form, and no key that the focused field would type."""
+        if typed_by_focus(self, action):
+            return False
         if action == "leave_field":
             return self.focused is not None and self.main.form in self.focused.ancestors
         return True

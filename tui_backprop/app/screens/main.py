@@ -18,6 +18,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Tab, Tabs
 
+from tui_backprop.app.keys import typed_by_focus
 from tui_backprop.app.widgets import ExperimentForm, StatusBar
 from tui_backprop.app.widgets.gradients import GradientPanel
 from tui_backprop.app.widgets.heatmap import DeltaHeatmap
@@ -29,7 +30,10 @@ from tui_backprop.training import RunConfig, Snapshot
 
 W = TypeVar("W", bound=Widget)
 
-LAYER_KEYS = Binding.Group("δ layer")
+LAYER_KEYS = Binding.Group("δ")
+ETA_KEYS = Binding.Group("η")
+#: + and - multiply and divide η by this
+ETA_FACTOR = 1.5
 
 #: the views of a narrow terminal: (id, tab label)
 VIEWS = (
@@ -66,13 +70,26 @@ class MainScreen(Screen[None]):
             super().__init__()
             self.view = view
 
-    #: keys that change what the panels show (the app's own keys drive the run)
+    #: every key of the main screen, in the footer's order (the most used first, so that
+    #: a narrow footer cuts the least used); "app." actions drive the run, the others
+    #: change what the panels show
     BINDINGS = [
-        Binding("l", "log_scale", "Log"),
-        Binding("w", "toggle_weights", "‖∇w‖"),
-        Binding("left_square_bracket", "layer(-1)", "δ layer", key_display="[", group=LAYER_KEYS),
-        Binding("right_square_bracket", "layer(1)", "δ layer", key_display="]", group=LAYER_KEYS),
+        Binding("space", "app.toggle_run", "Run/Pause"),
+        Binding("n", "app.step", "Step"),
+        Binding("r", "app.reset", "Reset"),
+        Binding("plus", f"app.scale_eta({ETA_FACTOR})", "η×", key_display="+", group=ETA_KEYS),
+        Binding("minus", f"app.scale_eta({1 / ETA_FACTOR})", "η÷", key_display="-", group=ETA_KEYS),
         Binding("v", "next_view", "View"),
+        Binding("escape", "app.leave_field", "Leave field"),
+        Binding("question_mark", "app.help", "Help", key_display="?"),
+        Binding("q", "app.quit", "Quit"),
+        Binding("i", "app.inspect", "Inspect"),
+        Binding("g", "app.race", "Race"),
+        Binding("w", "toggle_weights", "∇w"),
+        Binding("l", "log_scale", "Log"),
+        Binding("left_square_bracket", "layer(-1)", "δ", key_display="[", group=LAYER_KEYS),
+        Binding("right_square_bracket", "layer(1)", "δ", key_display="]", group=LAYER_KEYS),
+        Binding("e", "app.edit", "Edit", show=False),
     ]
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (36, "-tall")]
@@ -166,7 +183,9 @@ class MainScreen(Screen[None]):
         self.next_view()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Offer the view key only on a narrow terminal."""
+        """Offer the view key only on a narrow terminal, and no key a focused field types."""
+        if typed_by_focus(self, action):
+            return False
         if action == "next_view":
             return self.is_narrow
         return True

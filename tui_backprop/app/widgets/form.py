@@ -14,6 +14,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.widgets import Input, Label, Select, Static
 
+from tui_backprop.app.widgets.fields import FormInput, FormSelect
 from tui_backprop.data import dataset_names
 from tui_backprop.engine import COSTS, HIDDEN_ACTIVATIONS, INITS
 from tui_backprop.formatting import plain
@@ -94,6 +95,19 @@ class ExperimentForm(VerticalScroll, can_focus=False):
         self.shape: tuple[int, int] | None = None  # (inputs, outputs) of the loaded dataset
         self._errors: dict[str, str] = {}
 
+    # -- focus: say how to get the keys back -------------------------------------------
+
+    #: the form's border says this while one of its fields has the focus
+    LEAVE_HINT = "esc: back to the keys"
+
+    def on_descendant_focus(self) -> None:
+        """A field has the focus: say that escape gives the keys back."""
+        self.border_subtitle = self.LEAVE_HINT
+
+    def on_descendant_blur(self) -> None:
+        """No field has the focus (another may take it at once)."""
+        self.border_subtitle = ""
+
     # -- building ------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
@@ -123,12 +137,14 @@ class ExperimentForm(VerticalScroll, can_focus=False):
 
     def _input(self, name: str) -> Input:
         """A compact text field for a config field."""
-        return Input(self._text_of(name), id=f"field-{name}", compact=True, select_on_focus=False)
+        return FormInput(
+            self._text_of(name), id=f"field-{name}", compact=True, select_on_focus=False
+        )
 
     def _select(self, name: str, options: list[tuple[str, str]]) -> Select[str]:
         """A compact choice list for a config field."""
         value = self._choice_of(name)
-        return Select(options, value=value, allow_blank=False, id=f"field-{name}", compact=True)
+        return FormSelect(options, value=value, allow_blank=False, id=f"field-{name}", compact=True)
 
     def _preset_options(self) -> list[tuple[str, str]]:
         """The shipped presets, plus the current one when it is a file of the user's."""
@@ -142,7 +158,7 @@ class ExperimentForm(VerticalScroll, can_focus=False):
 
     def _preset_select(self) -> Select[str]:
         """The preset list, showing the current preset."""
-        return Select(
+        return FormSelect(
             self._preset_options(),
             value=self.preset or "",
             allow_blank=False,

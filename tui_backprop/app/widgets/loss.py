@@ -163,17 +163,20 @@ class LossPanel(SnapshotPanel):
         train, test = number(snapshot.train_cost), number(snapshot.test_cost)
         if snapshot.train_cost is None:
             return fit_text([f"{name} · batch {number(snapshot.batch_cost)}", name], width)
-        candidates = [f"{name} · train {train} · test {test}", f"{name} {train} / {test}", name]
+        # every number is labelled with the set it is measured on
+        candidates = [
+            f"{name} · train {train} · test {test}",
+            f"{name} train {train} test {test}",
+            f"test {name} {test}",
+            name,
+        ]
         if self.has_class("-narrow") and snapshot.train_accuracy is not None:
-            accuracy = f"acc {percent(snapshot.train_accuracy)} / {percent(snapshot.test_accuracy)}"
-            short = (
-                f"acc {percent(snapshot.train_accuracy, 0)}/{percent(snapshot.test_accuracy, 0)}"
-            )
-            test_only = f"test {test} · acc {percent(snapshot.test_accuracy)}"
+            train_acc, test_acc = percent(snapshot.train_accuracy), percent(snapshot.test_accuracy)
+            whole = percent(snapshot.train_accuracy, 0), percent(snapshot.test_accuracy, 0)
             candidates[:0] = [
-                f"{candidates[0]} · {accuracy}",
-                f"{candidates[1]} · {short}",
-                test_only,
+                f"{candidates[0]} · acc train {train_acc} · test {test_acc}",
+                f"{candidates[1]} · acc train {whole[0]} test {whole[1]}",
+                f"test {name} {test} · test acc {test_acc}",
             ]
         return fit_text(candidates, width)
 
@@ -202,8 +205,13 @@ class LossPanel(SnapshotPanel):
             fig.title(fit_text(["accuracy % (after epoch 1)", "accuracy %"], title_width(width)))
         else:
             train, test = percent(snapshot.train_accuracy), percent(snapshot.test_accuracy)
-            candidates = [f"accuracy · train {train} · test {test}", f"accuracy {train} / {test}"]
-            fig.title(fit_text([*candidates, "accuracy %"], title_width(width)))
+            candidates = [
+                f"accuracy · train {train} · test {test}",
+                f"acc train {train} test {test}",
+                f"test acc {test}",
+                "accuracy %",
+            ]
+            fig.title(fit_text(candidates, title_width(width)))
         if height >= LABEL_HEIGHT:
             fig.xlabel("epoch")
         plot.show_figure(fig)
@@ -213,13 +221,13 @@ class LossPanel(SnapshotPanel):
         """Two or three short lines for when the panel is too small for plots."""
         width = max(self.size.width, 10)
         name = "cost (log)" if self.log_scale else "cost"
-        latest = snapshot.train_cost if snapshot.train_cost is not None else snapshot.batch_cost
-        label = f"{name} {number(latest)} "
+        label = f"batch {name} {number(snapshot.batch_cost)} "  # the sparkline's series
         spark = sparkline(snapshot.steps_history.batch_cost, width - len(label), log=self.log_scale)
         lines = [label + spark]
         if snapshot.train_cost is not None:
-            lines.append(f"train {number(snapshot.train_cost)} · test {number(snapshot.test_cost)}")
+            train, test = number(snapshot.train_cost), number(snapshot.test_cost)
+            lines.append(f"{name} train {train} · test {test}")
         if snapshot.train_accuracy is not None:
             acc = percent(snapshot.train_accuracy)
-            lines.append(f"acc {acc} · test {percent(snapshot.test_accuracy)}")
+            lines.append(f"acc train {acc} · test {percent(snapshot.test_accuracy)}")
         return "\n".join(line[:width] for line in lines)

@@ -85,10 +85,16 @@ class StatusBar(Widget):
             parts.append((f"epoch {s.epoch}/{s.epochs}", ""))
             parts.append((f"step {s.step:,}", ""))
         if s is not None and s.step:
-            last = s.train_cost if s.train_cost is not None else s.batch_cost
-            parts.append((f"cost {number(last, 4)}", ""))
+            # every number says which set it is measured on
+            if s.train_cost is not None:
+                parts.append((f"train cost {number(s.train_cost, 4)}", ""))
+            else:
+                parts.append((f"batch cost {number(s.batch_cost, 4)}", ""))
             if s.train_accuracy is not None:
-                parts.append((f"acc {percent(s.train_accuracy)}", ""))
+                accuracy = f"acc train {percent(s.train_accuracy)}"
+                if s.test_accuracy is not None:
+                    accuracy += f" test {percent(s.test_accuracy)}"
+                parts.append((accuracy, ""))
         if self.eta is not None:
             parts.append((f"η {number(self.eta, 4)}", ""))
         if s is not None and s.state == RunState.RUNNING:
