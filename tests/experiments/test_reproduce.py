@@ -156,6 +156,18 @@ def test_bad_input_is_one_line_and_exit_2(
     assert message in err and len(err.strip().splitlines()) == 1
 
 
+def test_a_missing_or_malformed_mnist_copy_is_refused_before_any_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--mnist naming nothing, or a file that is not MNIST: exit 2, one line naming it."""
+    assert main(["reproduce", "nielsen-ch1", "--mnist", str(tmp_path / "none.npz")]) == 2
+    assert "none.npz: no such file or folder" in capsys.readouterr().err
+    (tmp_path / "mnist.npz").write_bytes(b"not a zip")
+    assert main(["reproduce", "nielsen-ch1", "--mnist", str(tmp_path / "mnist.npz")]) == 2
+    err = capsys.readouterr().err
+    assert "mnist.npz: not a readable mnist.npz" in err and len(err.strip().splitlines()) == 1
+
+
 def test_a_preset_without_expect_or_with_a_bad_one_is_refused(tmp_path: Path) -> None:
     """No [expect] table, an unknown metric, a missing key: ConfigError naming the file."""
     plain = tmp_path / "plain.toml"

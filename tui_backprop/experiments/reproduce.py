@@ -21,6 +21,7 @@ from rich.table import Table
 
 from tui_backprop.atomic import WriteError, check_writable
 from tui_backprop.data.mnist import FORMATS_TEXT, available_offline
+from tui_backprop.data.mnist_files import read_local
 from tui_backprop.experiments.expect import Experiment, book_experiments, find_experiment
 from tui_backprop.experiments.measures import METRICS, Job, Outcome
 from tui_backprop.experiments.pool import default_jobs, open_executor, run_all
@@ -83,6 +84,7 @@ def _with_mnist(experiment: Experiment, mnist: str | None) -> Experiment | None:
     if config.dataset != "mnist":
         return experiment
     if mnist:
+        read_local(mnist)  # a missing or malformed copy is refused before any run
         path = str(Path(mnist).expanduser().resolve())
         options = {**config.dataset_options, "path": path}
         config = config.replace(dataset_options=options)
@@ -157,11 +159,15 @@ def run(args: argparse.Namespace) -> int:
     for experiment in runnable:
         mine = {job.label: r for (e, job), r in zip(jobs, results) if e is experiment}
         rows.append(Row(experiment, METRICS[experiment.expect.metric].measure(experiment, mine)))
-    note = (
-        "no MNIST on this machine: give --mnist PATH (mnist.pkl.gz, mnist.npz or a folder "
-        "of IDX files), or let `tui-backprop train --preset nielsen-ch1` download it"
-    )
-    rows += [Row(experiment, None, note) for experiment in skipped]
+    rows += [
+        Row(
+            experiment,
+            None,
+            "no MNIST on this machine: give --mnist PATH (mnist.pkl.gz, mnist.npz or a folder "
+            f"of IDX files), or let `tui-backprop train --preset {experiment.name}` download it",
+        )
+        for experiment in skipped
+    ]
     order = {e.name: i for i, e in enumerate(experiments)}
     rows.sort(key=lambda row: order[row.experiment.name])
     console.print(_table(rows, time.perf_counter() - started))
