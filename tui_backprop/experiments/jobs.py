@@ -8,6 +8,7 @@ says so, and the other runs go on.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import time
@@ -58,8 +59,22 @@ def write_jsonl(path: str | Path, rows: list[dict[str, Any]]) -> None:
     write_text(path, "".join(json.dumps(row) + "\n" for row in rows))
 
 
-def train_job(config: dict[str, Any], metrics: str | None = None) -> RunResult:
-    """Train one configuration headless to its end; write its JSONL when metrics is a path."""
+def _report(progress: tuple[Any, int] | None, epoch: int, epochs: int) -> None:
+    """Put (index, epoch, epochs) on the parent's queue; a lost queue never stops the run."""
+    if progress is None:
+        return
+    queue, index = progress
+    with contextlib.suppress(Exception):  # progress is a courtesy
+        queue.put((index, epoch, epochs))
+
+
+def train_job(
+    config: dict[str, Any], metrics: str | None = None, progress: tuple[Any, int] | None = None
+) -> RunResult:
+    """Train one configuration headless to its end; write its JSONL when metrics is a path.
+
+    progress, (queue, index), reports each evaluated epoch to the parent process.
+    """
     from tui_backprop.training import from_dict
     from tui_backprop.training.trainer import Trainer
 
@@ -72,6 +87,7 @@ def train_job(config: dict[str, Any], metrics: str | None = None) -> RunResult:
         def on_epoch(record) -> None:
             row = {key: json_number(value) for key, value in asdict(record).items()}
             rows.append({**row, "dataset": dataset})
+            _report(progress, record.epoch, run_config.epochs)
 
         final = Trainer(run_config, on_epoch=on_epoch).run()
         result = RunResult(str(final.state), final.message, rows, time.perf_counter() - started)
@@ -85,7 +101,7 @@ def train_job(config: dict[str, Any], metrics: str | None = None) -> RunResult:
     return result
 
 
-def delta_norms_job(config: dict[str, Any], samples: int) -> RunResult:
+def delta_norms_job(config: dict[str, Any], samples: int, progress: Any = None) -> RunResult:
     """‖δ^l‖ = ‖∇b^l‖ (BP3) of every layer at initialisation, over the first training rows."""
     from tui_backprop.data import load_dataset
     from tui_backprop.engine import Network
@@ -103,7 +119,7 @@ def delta_norms_job(config: dict[str, Any], samples: int) -> RunResult:
     return RunResult("finished", "", seconds=time.perf_counter() - started, values=norms)
 
 
-def gradcheck_job(config: dict[str, Any], samples: int) -> RunResult:
+def gradcheck_job(config: dict[str, Any], samples: int, progress: Any = None) -> RunResult:
     """Backprop against one-sided finite differences on one mini-batch: passes and seconds."""
     from tui_backprop.data import load_dataset
     from tui_backprop.engine import Network, check_gradients

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
+from queue import Empty
 from typing import Any
 
 from tui_backprop.experiments.jobs import ERROR, RunResult
@@ -96,31 +98,65 @@ def open_executor(spec: str | None, jobs: int) -> Iterator[Executor]:
         client.close()
 
 
+EpochCallback = Callable[[int, int, int], None]
+"""Called as on_epoch(call index, epoch, epochs) in the parent as runs progress."""
+
+
 def run_all(
     executor: Executor,
     calls: Sequence[tuple[Callable[..., Any], tuple]],
     on_done: Callable[[int, RunResult], None],
+    on_epoch: EpochCallback | None = None,
 ) -> list[RunResult]:
     """Submit every call, report each result as it completes, and return them in order.
 
-    A call that raises (a worker process killed, a cluster lost) gives an ``error`` result in
-    its place. On Ctrl-C the calls not yet started are cancelled and KeyboardInterrupt
-    propagates.
+    With on_epoch (local worker processes only: the queue lives on this machine), each job
+    gets ``progress=(queue, index)`` and reports its epochs through it. A call that raises (a
+    worker process killed, a cluster lost) gives an ``error`` result in its place. On Ctrl-C
+    the calls not yet started are cancelled and KeyboardInterrupt propagates.
     """
-    futures: dict[Future, int] = {}
-    try:
-        for index, (function, args) in enumerate(calls):
-            futures[executor.submit(function, *args)] = index
-        results: list[Any] = [None] * len(calls)
-        for future in as_completed(futures):
-            index = futures[future]
-            try:
-                results[index] = future.result()
-            except Exception as error:  # the worker, not the job: report it in the row
-                results[index] = RunResult(ERROR, f"{type(error).__name__}: {error}")
-            on_done(index, results[index])
-        return results
-    except KeyboardInterrupt:
-        for future in futures:
-            future.cancel()
-        raise
+    with _epoch_reports(on_epoch) as queue:
+        futures: dict[Future, int] = {}
+        try:
+            for index, (function, args) in enumerate(calls):
+                extra = {"progress": (queue, index)} if queue is not None else {}
+                futures[executor.submit(function, *args, **extra)] = index
+            results: list[Any] = [None] * len(calls)
+            for future in as_completed(futures):
+                index = futures[future]
+                try:
+                    results[index] = future.result()
+                except Exception as error:  # the worker, not the job: report it in the row
+                    results[index] = RunResult(ERROR, f"{type(error).__name__}: {error}")
+                on_done(index, results[index])
+            return results
+        except KeyboardInterrupt:
+            for future in futures:
+                future.cancel()
+            raise
+
+
+@contextmanager
+def _epoch_reports(on_epoch: EpochCallback | None) -> Iterator[Any]:
+    """A queue the workers put (index, epoch, epochs) on, drained into on_epoch by a thread."""
+    if on_epoch is None:
+        yield None
+        return
+    with multiprocessing.get_context("spawn").Manager() as manager:
+        queue = manager.Queue()
+        stop = threading.Event()
+
+        def drain() -> None:
+            while not stop.is_set():
+                try:
+                    on_epoch(*queue.get(timeout=0.1))
+                except (Empty, EOFError, OSError):
+                    continue
+
+        thread = threading.Thread(target=drain, name="epoch-reports", daemon=True)
+        thread.start()
+        try:
+            yield queue
+        finally:
+            stop.set()
+            thread.join()

@@ -22,6 +22,7 @@ from rich.table import Table
 from tui_backprop.atomic import WriteError, check_writable
 from tui_backprop.data.mnist import FORMATS_TEXT, available_offline
 from tui_backprop.data.mnist_files import read_local
+from tui_backprop.experiments.display import run_bars
 from tui_backprop.experiments.expect import Experiment, book_experiments, find_experiment
 from tui_backprop.experiments.measures import METRICS, Job, Outcome
 from tui_backprop.experiments.pool import default_jobs, open_executor, run_all
@@ -149,9 +150,14 @@ def run(args: argparse.Namespace) -> int:
             flush=True,
         )
 
+    labels = [f"{e.name} {job.label}".strip() for e, job in jobs]
+    live = console.is_terminal and not args.executor
     try:
-        with open_executor(args.executor, args.jobs or default_jobs()) as executor:
-            results = run_all(executor, calls, on_done)
+        with (
+            open_executor(args.executor, args.jobs or default_jobs()) as executor,
+            run_bars(labels, console, live) as on_epoch,
+        ):
+            results = run_all(executor, calls, on_done, on_epoch)
     except KeyboardInterrupt:
         print("tui-backprop: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED

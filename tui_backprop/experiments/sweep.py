@@ -29,6 +29,7 @@ from rich.console import Console
 from rich.table import Table
 
 from tui_backprop.atomic import WriteError, check_writable, write_text
+from tui_backprop.experiments.display import run_bars
 from tui_backprop.experiments.jobs import RunResult, train_job
 from tui_backprop.experiments.pool import INSTALL_DASK, default_jobs, open_executor, run_all
 from tui_backprop.training import (
@@ -171,15 +172,19 @@ def run(args: argparse.Namespace) -> int:
         )
 
     started = time.perf_counter()
+    console = Console(width=None if sys.stdout.isatty() else 140)
+    live = console.is_terminal and not args.executor
     try:
-        with open_executor(args.executor, jobs) as executor:
-            results = run_all(executor, calls, on_done)
+        with (
+            open_executor(args.executor, jobs) as executor,
+            run_bars([cell.label for cell in cells], console, live) as on_epoch,
+        ):
+            results = run_all(executor, calls, on_done, on_epoch)
     except KeyboardInterrupt:
         print("tui-backprop: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
     seconds = time.perf_counter() - started
     rows = summary_rows(cells, results)
-    console = Console(width=None if sys.stdout.isatty() else 140)
     console.print(_table(rows, name, seconds))
     try:
         write_csv(out / "summary.csv", rows)
