@@ -11,8 +11,8 @@ import importlib.util
 
 import numpy as np
 
-from benchmarks.book import BookNetwork
 from benchmarks.workloads import Workload
+from tests.book import BookNetwork
 from tui_backprop.engine import Network
 
 ENGINE = "engine"

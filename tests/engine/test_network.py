@@ -125,7 +125,7 @@ def test_float32_networks_compute_in_float32():
 def test_extreme_inputs_give_no_nan_and_no_warning(hidden, output, cost):
     """|z| up to 1e3: softmax shifted, logs computed from z, exp capped; nothing overflows."""
     net = Network([3, 4, 2], hidden, output, cost, init="standard", seed=0)
-    net.weights[0] *= 100.0
+    net.load_parameters([net.weights[0] * 100.0, net.weights[1]], net.biases)
     X = np.array([[1e3, -1e3, 5e2], [-1e3, 1e3, -5e2]]) / 100.0
     X = np.vstack([X, X * 1e2 / 100.0])
     Y = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 0.0], [0.0, 1.0]])
@@ -141,8 +141,7 @@ def test_extreme_inputs_give_no_nan_and_no_warning(hidden, output, cost):
 def test_saturated_cross_entropy_is_exact_not_clipped():
     """a^L rounds to 0 at z = −800, yet the cross-entropy stays the exact softplus value."""
     net = Network([1, 1], "linear", "sigmoid", "cross_entropy", seed=0)
-    net.weights[0][:] = 1.0
-    net.biases[0][:] = 0.0
+    net.load_parameters([np.ones((1, 1))], [np.zeros(1)])
     assert net.cost(np.array([[-800.0]]), np.array([[1.0]])) == pytest.approx(800.0)
 
 

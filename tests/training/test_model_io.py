@@ -38,3 +38,25 @@ def test_bad_files_are_named(tmp_path):
     np.savez(other, x=np.zeros(3))
     with pytest.raises(ModelFileError, match="other.npz: not a tui-backprop model"):
         load_model(other)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"w0": np.full((5, 2), np.nan)}, "layer 1's weights must be finite"),
+        ({"b1": np.array([np.inf])}, "layer 2's biases must be finite"),
+        ({"w1": np.zeros((1, 5), complex)}, "layer 2's weights must be real numbers"),
+        ({"w0": np.full((5, 2), "x")}, "layer 1's weights must be real numbers"),
+        ({"w0": np.zeros((2, 5))}, r"layer 1's weights must have shape \(5, 2\)"),
+    ],
+)
+def test_unusable_parameters_are_refused_naming_file_and_layer(tmp_path, change, message):
+    """NaN, inf, complex, strings or a wrong shape: refused at load, not at step 1."""
+    config = from_dict({"sizes": [2, 5, 1]})
+    path = tmp_path / "model.npz"
+    save_model(path, Network(**config.network_arguments()), config)
+    with np.load(path) as data:
+        contents = {key: data[key] for key in data.files}
+    np.savez(path, **(contents | change))
+    with pytest.raises(ModelFileError, match=f"model.npz: {message}"):
+        load_model(path)

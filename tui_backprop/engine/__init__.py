@@ -11,18 +11,35 @@ from tui_backprop.engine.gradcheck import (
     numerical_gradient,
     seed_forward_pass_count,
 )
-from tui_backprop.engine.network import DTYPES, INITS, Gradients, Network
+from tui_backprop.engine.network import (
+    DTYPES,
+    INITS,
+    NETWORK_ARGUMENTS,
+    Gradients,
+    Network,
+    check_choice,
+    check_dtype,
+    check_pairing,
+    check_sizes,
+    param_count,
+)
 
 __all__ = [
     "COSTS",
     "DTYPES",
     "HIDDEN_ACTIVATIONS",
     "INITS",
+    "NETWORK_ARGUMENTS",
     "OUTPUT_ACTIVATIONS",
     "GradCheckReport",
     "Gradients",
     "Network",
+    "check_choice",
+    "check_dtype",
     "check_gradients",
+    "check_pairing",
+    "check_sizes",
     "numerical_gradient",
+    "param_count",
     "seed_forward_pass_count",
 ]

@@ -1,7 +1,8 @@
 """Cost functions C, each a small class with ``fn`` and ``delta`` as in network2.py.
 
 ``fn`` returns C_x for every sample of the mini-batch (the network averages them:
-C = (1/m) Σ_x C_x); ``delta`` returns BP1's δ^L = ∇_a C_x ⊙ σ'(z^L) for every sample.
+C = (1/m) Σ_x C_x); ``delta`` returns BP1's δ^L = ∇_a C_x ⊙ σ'(z^L) for every sample, and
+``nabla_a`` the ∇_a C_x in it (None where σ' cancels and δ^L = a − y is computed directly).
 
 Unlike network2.py, ``fn`` also receives z^L: the cross-entropy and log-likelihood
 are computed from z (via softplus and log-sum-exp), which is exact where a^L has
@@ -34,10 +35,23 @@ class Cost:
 
     @staticmethod
     def delta(
-        z: np.ndarray, a: np.ndarray, y: np.ndarray, activation: type[Activation], out: np.ndarray
+        z: np.ndarray,
+        a: np.ndarray,
+        y: np.ndarray,
+        activation: type[Activation],
+        out: np.ndarray,
+        scratch: np.ndarray,
     ) -> np.ndarray:
-        """BP1: write δ^L = ∇_a C_x ⊙ σ'(z^L) for each row into ``out`` and return it."""
+        """BP1: write δ^L = ∇_a C_x ⊙ σ'(z^L) for each row into ``out`` and return it.
+
+        ``scratch`` is a buffer shaped like z that may be overwritten (for σ').
+        """
         raise NotImplementedError
+
+    @staticmethod
+    def nabla_a(a: np.ndarray, y: np.ndarray) -> np.ndarray | None:
+        """∇_a C_x per row, freshly allocated; None where σ' cancels from δ^L = a − y."""
+        return None
 
 
 class QuadraticCost(Cost):
@@ -54,13 +68,21 @@ class QuadraticCost(Cost):
 
     @staticmethod
     def delta(
-        z: np.ndarray, a: np.ndarray, y: np.ndarray, activation: type[Activation], out: np.ndarray
+        z: np.ndarray,
+        a: np.ndarray,
+        y: np.ndarray,
+        activation: type[Activation],
+        out: np.ndarray,
+        scratch: np.ndarray,
     ) -> np.ndarray:
         """BP1 with ∇_a C_x = a − y: δ^L = (a − y) ⊙ σ'(z^L). The σ' factor slows learning."""
         np.subtract(a, y, out=out)
-        if activation.name != "linear":
-            out *= activation.prime(z, a)
-        return out
+        return activation.times_prime(out, z, a, scratch)
+
+    @staticmethod
+    def nabla_a(a: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """∇_a C_x = a − y."""
+        return a - y
 
 
 class CrossEntropyCost(Cost):
@@ -79,7 +101,12 @@ class CrossEntropyCost(Cost):
 
     @staticmethod
     def delta(
-        z: np.ndarray, a: np.ndarray, y: np.ndarray, activation: type[Activation], out: np.ndarray
+        z: np.ndarray,
+        a: np.ndarray,
+        y: np.ndarray,
+        activation: type[Activation],
+        out: np.ndarray,
+        scratch: np.ndarray,
     ) -> np.ndarray:
         """BP1 for sigmoid outputs: σ'(z) cancels and δ^L = a − y, so learning never slows."""
         return np.subtract(a, y, out=out)
@@ -103,7 +130,12 @@ class LogLikelihoodCost(Cost):
 
     @staticmethod
     def delta(
-        z: np.ndarray, a: np.ndarray, y: np.ndarray, activation: type[Activation], out: np.ndarray
+        z: np.ndarray,
+        a: np.ndarray,
+        y: np.ndarray,
+        activation: type[Activation],
+        out: np.ndarray,
+        scratch: np.ndarray,
     ) -> np.ndarray:
         """BP1 for softmax outputs: δ^L = a·Σ_j y_j − y, which is a − y for a one-hot y."""
         np.multiply(a, y.sum(axis=1, keepdims=True), out=out)

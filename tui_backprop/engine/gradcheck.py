@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tui_backprop.engine.network import Network
+from tui_backprop.engine.network import Network, _layer_views
 
 METHODS = ("centred", "one_sided")
 #: the smallest gradient magnitude an error is measured against (see ``relative_error``):
@@ -97,20 +97,6 @@ def default_eps(method: str, dtype: type) -> float:
     return DEFAULT_EPS[(method, np.dtype(dtype).name)]
 
 
-def _extended_twin(net: Network) -> Network:
-    """A copy of ``net`` computing in np.longdouble (80-bit on x86), to sharpen the oracle.
-
-    Finite differences lose digits to rounding (about u·C/ε); evaluating C with a unit
-    roundoff of 1e-19 instead of 1e-16 makes them an oracle far more exact than backprop's
-    float64 result. NumPy has no BLAS for longdouble, so this is for small networks only.
-    """
-    twin = net.copy()
-    twin.dtype = np.longdouble
-    twin.weights = [w.astype(np.longdouble) for w in twin.weights]
-    twin.biases = [b.astype(np.longdouble) for b in twin.biases]
-    return twin
-
-
 class Cancelled(Exception):
     """The finite differences were stopped by ``should_stop`` before the last parameter."""
 
@@ -132,10 +118,10 @@ def numerical_gradient(
 ) -> NumericalGradient:
     """Estimate ∂C/∂w and ∂C/∂b for every parameter by perturbing it alone.
 
-    With ``extended_precision`` the costs are evaluated in long double (see
-    ``_extended_twin``) and ε = 1e-5 is used by default. ``progress(done, total, passes)``
-    is called after each parameter; when ``should_stop()`` turns true the parameter is put
-    back and ``Cancelled`` is raised (so a caller's thread can end a long run).
+    With ``extended_precision`` the costs are evaluated in long double and ε = 1e-5 is
+    used by default. ``progress(done, total, passes)`` is called after each parameter; when
+    ``should_stop()`` turns true ``Cancelled`` is raised (so a caller's thread can end a
+    long run). The network is left as it was either way.
     """
     _check_method(method)
     if eps is None:
@@ -144,40 +130,33 @@ def numerical_gradient(
     if not eps > 0:
         raise ValueError(f"eps must be a positive step size, got {eps!r}")
     if extended_precision:
-        net = _extended_twin(net)
+        # C in long double (80-bit on x86): finite differences lose about u·C/ε to
+        # rounding, and a unit roundoff of 1e-19 instead of 1e-16 makes them an oracle far
+        # more exact than backprop's float64 result
+        net = net.copy(dtype=np.longdouble)
     started = time.perf_counter()
     passes = 0
     base = 0.0
     if method == "one_sided":
-        base = net._mean_cost(X, Y)
+        base = net.mean_cost(X, Y)
         passes += 1
-    grads: dict[str, list[np.ndarray]] = {"w": [], "b": []}
-    done, total = 0, net.num_params
-    for kind, params in (("w", net.weights), ("b", net.biases)):
-        for p in params:
-            g = np.zeros(p.shape, dtype=np.float64)
-            flat_p, flat_g = p.reshape(-1), g.reshape(-1)
-            for j in range(flat_p.size):
-                original = flat_p[j]
-                flat_p[j] = original + eps
-                plus = net._mean_cost(X, Y)
-                if method == "centred":
-                    flat_p[j] = original - eps
-                    minus = net._mean_cost(X, Y)
-                    flat_g[j] = (plus - minus) / (2 * eps)
-                    passes += 2
-                else:
-                    flat_g[j] = (plus - base) / eps
-                    passes += 1
-                flat_p[j] = original
-                done += 1
-                if progress is not None:
-                    progress(done, total, passes)
-                if should_stop is not None and should_stop():
-                    raise Cancelled(done, total, time.perf_counter() - started, passes)
-            grads[kind].append(g)
+    flat = np.zeros(net.num_params, dtype=np.float64)
+    for j in range(flat.size):
+        plus = net.mean_cost_nudged(X, Y, j, eps)
+        if method == "centred":
+            minus = net.mean_cost_nudged(X, Y, j, -eps)
+            flat[j] = (plus - minus) / (2 * eps)
+            passes += 2
+        else:
+            flat[j] = (plus - base) / eps
+            passes += 1
+        if progress is not None:
+            progress(j + 1, flat.size, passes)
+        if should_stop is not None and should_stop():
+            raise Cancelled(j + 1, flat.size, time.perf_counter() - started, passes)
     seconds = time.perf_counter() - started
-    return NumericalGradient(grads["w"], grads["b"], eps, passes, seconds)
+    nabla_w, nabla_b = _layer_views(flat, net.sizes)
+    return NumericalGradient(nabla_w, nabla_b, eps, passes, seconds)
 
 
 def _check_method(method: str) -> None:

@@ -8,11 +8,16 @@ Notation follows chapter 2 of *Neural Networks and Deep Learning*:
     (BP3) ∂C/∂b^l_j = δ^l_j
     (BP4) ∂C/∂w^l_jk = a^(l−1)_k δ^l_j
 
-Index convention, as in network.py: ``weights[0]`` is the book's w^2 (it maps the
-input layer to the first hidden layer), so code index ``l`` is the book's layer
-``l + 2``. Rows are samples: a mini-batch of m inputs is an (m, n_in) matrix X, so
-the book's column equation z = w a + b becomes the row equation z = a wᵀ + b, and
-each layer costs one matrix product per pass whatever m is.
+Indices. ``weights[l]`` is the book's w^(l+2): code layer ``l`` maps ``activations[l]``
+(its input; ``activations[0]`` is X) to ``zs[l]`` and ``activations[l + 1] = σ(zs[l])``,
+and ``delta[l]``, ``nabla_w[l]``, ``nabla_b[l]`` belong to it. So ``activations`` has one
+more entry than the others, as in network.py's ``backprop``. Rows are samples: a
+mini-batch of m inputs is an (m, n_in) matrix X, so the book's column equation
+z = w a + b becomes the row equation z = a wᵀ + b, one matrix product per layer.
+
+Parameters live in one flat vector θ (every weight, then every bias), so that the update
+θ −= η·∇C is one operation however many layers there are. ``weights`` and ``biases`` are
+read-only views into it; ``load_parameters`` is the one way to set them from outside.
 """
 
 from __future__ import annotations
@@ -27,19 +32,25 @@ from tui_backprop.engine.costs import COSTS
 
 INITS = ("standard", "scaled")
 DTYPES = {"float64": np.float64, "float32": np.float32}
+#: the constructor's arguments, in order: what ``Network.config()`` returns and rebuilds from
+NETWORK_ARGUMENTS = ("sizes", "activation", "output_activation", "cost", "init", "seed", "dtype")
 
 
 @dataclass
 class Gradients:
-    """What one backward pass computed, per layer (code index l, see the module docstring).
+    """What one backward pass computed, per code layer l (see the module docstring).
 
     - ``nabla_w[l]``, ``nabla_b[l]``: ∂C/∂w and ∂C/∂b of the mean cost over the mini-batch,
       shaped like ``weights[l]`` (n_out, n_in) and ``biases[l]`` (n_out,).
     - ``delta[l]``: the per-sample errors δ = ∂C_x/∂z, shape (m, n_out); row x is sample x,
-      so ``nabla_b[l] == delta[l].mean(axis=0)``.
-    - ``zs[l]``: the weighted inputs z, shape (m, n_out).
-    - ``activations``: one more entry than the others: ``activations[0]`` is the input X,
-      ``activations[l + 1] = σ(zs[l])``.
+      so ``nabla_b[l] == delta[l].mean(axis=0)`` (BP3).
+    - ``zs[l]``: the weighted inputs z, shape (m, n_out); ``activations[l]`` the layer's
+      input (``activations[0]`` is X), ``activations[l + 1] = σ(zs[l])``.
+    - Only from ``backprop`` (the explanatory path; ``sgd_step`` leaves them None):
+      ``sigma_prime[l]`` = σ'(zs[l]), shape (m, n_out), None for a softmax output (its σ' is
+      a Jacobian); ``nabla_a`` = ∇_a C_x at the output, shape (m, n_out), None where the
+      cost's δ^L = a − y makes σ' cancel (cross-entropy with sigmoid, log-likelihood with
+      softmax).
     """
 
     nabla_w: list[np.ndarray]
@@ -47,66 +58,38 @@ class Gradients:
     delta: list[np.ndarray]
     zs: list[np.ndarray]
     activations: list[np.ndarray]
+    sigma_prime: list[np.ndarray | None] | None = None
+    nabla_a: np.ndarray | None = None
 
 
 class _Workspace:
     """Buffers for one mini-batch size m, reused across steps so the hot path allocates nothing.
 
-    ∇w and ∇b of every layer are views into one flat vector ``grad`` laid out like the
-    network's parameter vector, so that the SGD update is one whole-vector operation
-    however many layers there are.
+    ∇w and ∇b of every layer are views into one flat vector ``grad`` laid out like θ.
     """
 
-    def __init__(self, sizes: Sequence[int], m: int, dtype: np.dtype) -> None:
+    def __init__(self, sizes: Sequence[int], m: int, dtype: type) -> None:
         """Allocate z, a, δ and scratch per layer for batches of m samples."""
         outs = sizes[1:]
-        self.m = m
         self.zs = [np.empty((m, n), dtype) for n in outs]
-        self.activations = [np.empty((m, n), dtype) for n in outs]
+        self.activations = [np.empty((0, sizes[0]), dtype)]  # slot 0: X, set per batch
+        self.activations += [np.empty((m, n), dtype) for n in outs]
         self.delta = [np.empty((m, n), dtype) for n in outs]
-        # δ·scale (scale = 1/m, or η/m in sgd_step), so that BP3 and BP4 yield the batch mean
-        self.delta_scaled = [np.empty((m, n), dtype) for n in outs]
-        self.sigma_prime = [np.empty((m, n), dtype) for n in outs]
-        self.grad = np.empty(_param_count(sizes), dtype)
+        self.delta_mean = [np.empty((m, n), dtype) for n in outs]  # δ/m, for BP3 and BP4
+        self.scratch = [np.empty((m, n), dtype) for n in outs]  # σ' for ⊙ σ'(z)
+        self.grad = np.empty(param_count(sizes), dtype)
         self.nabla_w, self.nabla_b = _layer_views(self.grad, sizes)
-        n_weights = sum(w.size for w in self.nabla_w)
-        self.grad_w, self.grad_b = self.grad[:n_weights], self.grad[n_weights:]
-        # BP3 as a product: Σ_x δ_x/m = 1ᵀ(δ/m), a matrix-vector product (cheaper than a sum
-        # over axis 0 for small batches)
+        self.step = np.empty_like(self.grad)  # η·grad
+        # BP3 as a product: Σ_x δ_x/m = 1ᵀ(δ/m), cheaper than a sum over axis 0
         self.ones = np.ones(m, dtype)
-        # 0-d arrays: NumPy converts a Python float on every use
-        self.inv_m = np.array(1.0 / m, dtype)
-        self.gradients = _StepGradients(self)
+        self.inv_m = np.array(1.0 / m, dtype)  # 0-d: NumPy converts a float on every use
+        self.gradients = Gradients(
+            self.nabla_w, self.nabla_b, self.delta, self.zs, self.activations
+        )
 
 
-class _StepGradients(Gradients):
-    """The ``Gradients`` of one workspace; ∇w may still hold η·∇w (see ``sgd_step``).
-
-    ``sgd_step`` lets BP4 write η·∇w, which the update subtracts in one pass; the division
-    by η that turns it back into ∇w is left until someone reads ``nabla_w`` (the trainer
-    does, at its reporting cadence, not at every step).
-    """
-
-    def __init__(self, ws: _Workspace) -> None:
-        """Share the workspace's buffers; nothing is pending."""
-        self._ws = ws
-        self._pending: np.ndarray | None = None  # 1/η, when grad_w holds η·∇w
-        self.nabla_b = ws.nabla_b
-        self.delta = ws.delta
-        self.zs = ws.zs
-        self.activations = [None, *ws.activations]
-
-    @property
-    def nabla_w(self) -> list[np.ndarray]:
-        """∂C/∂w per layer, the batch mean (scaled back from η·∇w on first read)."""
-        if self._pending is not None:
-            np.multiply(self._ws.grad_w, self._pending, out=self._ws.grad_w)
-            self._pending = None
-        return self._ws.nabla_w
-
-
-def _param_count(sizes: Sequence[int]) -> int:
-    """Σ_l (n_in + 1)·n_out: every weight, then every bias."""
+def param_count(sizes: Sequence[int]) -> int:
+    """Σ_l (n_in + 1)·n_out: every weight and every bias."""
     return sum((n_in + 1) * n_out for n_in, n_out in zip(sizes[:-1], sizes[1:]))
 
 
@@ -146,88 +129,115 @@ class Network:
         ``init="scaled"`` draws weights from N(0, 1/n_in) and biases from N(0, 1)
         (network2.py), which keeps hidden neurons out of saturation.
         """
-        self.sizes = _check_sizes(sizes)
-        self.activation_name = _check_choice("activation", activation, HIDDEN_ACTIVATIONS)
-        self.output_activation_name = _check_choice(
+        self.sizes = check_sizes(sizes)
+        self.activation_name = check_choice("activation", activation, HIDDEN_ACTIVATIONS)
+        self.output_activation_name = check_choice(
             "output_activation", output_activation, OUTPUT_ACTIVATIONS
         )
-        self.cost_name = _check_choice("cost", cost, COSTS)
-        _check_pairing(self.output_activation_name, self.cost_name)
-        self.init_name = _check_choice("init", init, INITS)
-        self.dtype = _check_dtype(dtype)
+        self.cost_name = check_choice("cost", cost, COSTS)
+        check_pairing(self.output_activation_name, self.cost_name, self.sizes[-1])
+        self.init_name = check_choice("init", init, INITS)
         self.seed = seed
         self._hidden = HIDDEN_ACTIVATIONS[self.activation_name]
         self._output = OUTPUT_ACTIVATIONS[self.output_activation_name]
         self._cost = COSTS[self.cost_name]
         self.num_layers = len(self.sizes)
-        self._workspaces: dict[int, _Workspace] = {}
+        self._allocate(check_dtype(dtype))
         self.initialise(seed)
 
     # -- parameters ---------------------------------------------------------------------
 
+    def _allocate(self, dtype: type) -> None:
+        """θ of this dtype, its read-only per-layer views, and no workspaces yet."""
+        self.dtype = dtype
+        self._theta = np.zeros(param_count(self.sizes), dtype)
+        weights, biases = _layer_views(self._theta, self.sizes)
+        self._targets = weights + biases  # writeable: for load_parameters only
+        self._weights = tuple(_read_only(w) for w in weights)
+        self._biases = tuple(_read_only(b) for b in biases)
+        self._theta_w = self._theta[: sum(w.size for w in weights)]
+        self._workspaces: dict[int, _Workspace] = {}
+
+    @property
+    def weights(self) -> tuple[np.ndarray, ...]:
+        """w per layer, shape (sizes[l+1], sizes[l]): read-only views (see load_parameters)."""
+        return self._weights
+
+    @property
+    def biases(self) -> tuple[np.ndarray, ...]:
+        """b per layer, shape (sizes[l+1],): read-only views (see load_parameters)."""
+        return self._biases
+
     def initialise(self, seed: int | None = None) -> None:
         """Draw fresh weights and biases from the network's ``init`` scheme."""
         rng = np.random.default_rng(seed)
-        self._allocate_parameters()
-        for b in self.biases:
-            b[...] = rng.standard_normal(b.size)
-        for w in self.weights:
-            n_out, n_in = w.shape
+        biases = [rng.standard_normal(b.size) for b in self.biases]
+        weights = []
+        for n_in, n_out in zip(self.sizes[:-1], self.sizes[1:]):
             draw = rng.standard_normal((n_out, n_in))
-            if self.init_name == "scaled":
-                draw /= np.sqrt(n_in)
-            w[...] = draw
+            weights.append(draw / np.sqrt(n_in) if self.init_name == "scaled" else draw)
+        self.load_parameters(weights, biases)
 
-    def _allocate_parameters(self) -> None:
-        """Make ``weights`` and ``biases`` views into one flat parameter vector (see _pack)."""
-        self._theta = np.empty(_param_count(self.sizes), self.dtype)
-        self._views = _layer_views(self._theta, self.sizes)
-        n_weights = sum(w.size for w in self._views[0])
-        self._theta_weights = self._theta[:n_weights]
-        self.weights, self.biases = list(self._views[0]), list(self._views[1])
-        self._view_ids = list(map(id, self.weights + self.biases))
+    def load_parameters(self, weights: Sequence, biases: Sequence) -> None:
+        """Copy these weights and biases into the network, after checking every layer.
 
-    def _pack(self) -> None:
-        """Copy parameters that were assigned from outside back into the flat vector.
-
-        ``sgd_step`` updates the flat vector in one operation; an array put into
-        ``weights`` or ``biases`` (by a loader, say) is copied into it and replaced there
-        by its view.
+        Each array must have the layer's shape, hold real numbers and be finite; otherwise
+        ValueError names the layer (1 = the first hidden layer) and nothing is changed.
         """
-        weights, biases = list(self.weights), list(self.biases)
-        self._allocate_parameters()
-        for view, value in zip(self.weights + self.biases, weights + biases):
-            np.copyto(view, value, casting="unsafe")
+        layers = self.num_layers - 1
+        if len(weights) != layers or len(biases) != layers:
+            raise ValueError(
+                f"sizes {self.sizes} need {layers} weight and {layers} bias arrays, "
+                f"got {len(weights)} and {len(biases)}"
+            )
+        checked = [
+            _check_array(value, target.shape, f"layer {l + 1}'s {kind}")
+            for kind, given, targets in (
+                ("weights", weights, self.weights),
+                ("biases", biases, self.biases),
+            )
+            for l, (value, target) in enumerate(zip(given, targets))
+        ]
+        for target, value in zip(self._targets, checked):
+            np.copyto(target, value, casting="unsafe")
 
     @property
     def num_params(self) -> int:
         """The number of weights and biases: Σ_l (n_in + 1)·n_out."""
-        return sum(w.size + b.size for w, b in zip(self.weights, self.biases))
+        return self._theta.size
 
     def config(self) -> dict:
-        """The constructor arguments that rebuild this architecture."""
-        return {
-            "sizes": list(self.sizes),
-            "activation": self.activation_name,
-            "output_activation": self.output_activation_name,
-            "cost": self.cost_name,
-            "init": self.init_name,
-            "seed": self.seed,
-            "dtype": np.dtype(self.dtype).name,
-        }
+        """The constructor arguments (``NETWORK_ARGUMENTS``) that rebuild this architecture."""
+        return dict(
+            zip(
+                NETWORK_ARGUMENTS,
+                (
+                    list(self.sizes),
+                    self.activation_name,
+                    self.output_activation_name,
+                    self.cost_name,
+                    self.init_name,
+                    self.seed,
+                    np.dtype(self.dtype).name,
+                ),
+            )
+        )
 
-    def copy(self) -> Network:
-        """Return an independent network with the same architecture and parameters."""
+    def copy(self, dtype: type | None = None) -> Network:
+        """An independent network with the same architecture and parameters.
+
+        ``dtype`` may also be ``np.longdouble``: gradcheck's long-double oracle (NumPy has
+        no BLAS for it, so such a network is for small checks, not for training).
+        """
         twin = Network(**self.config())
-        for mine, theirs in zip(self.weights + self.biases, twin.weights + twin.biases):
-            np.copyto(theirs, mine, casting="unsafe")
+        if dtype is not None:
+            twin._allocate(np.dtype(dtype).type)
+        twin.load_parameters(self.weights, self.biases)
         return twin
 
     def weight_penalty(self, lmbda: float, n: int) -> float:
         """The L2 term (λ/2n) Σ_w w² that network2.py adds to the cost."""
-        if lmbda == 0.0:
-            return 0.0
-        return 0.5 * (lmbda / n) * sum(float(np.vdot(w, w)) for w in self.weights)
+        return 0.5 * (lmbda / n) * float(np.vdot(self._theta_w, self._theta_w)) if lmbda else 0.0
 
     # -- forward ------------------------------------------------------------------------
 
@@ -247,13 +257,27 @@ class Network:
 
     def cost(self, X: np.ndarray, Y: np.ndarray) -> float:
         """Return C = (1/m) Σ_x C_x over the rows of X and Y (no regularisation term)."""
-        return float(self._mean_cost(X, Y))
+        return float(self.mean_cost(X, Y))
 
-    def _mean_cost(self, X: np.ndarray, Y: np.ndarray) -> np.floating:
+    def mean_cost(self, X: np.ndarray, Y: np.ndarray) -> np.floating:
         """C as a NumPy scalar of the network's dtype (long double keeps its extra digits)."""
         X, Y = self._as_input(X), self._as_target(Y, len(X))
         z, a = self._forward(X)
         return self._cost.fn(z, a, Y).mean()
+
+    def mean_cost_nudged(self, X: np.ndarray, Y: np.ndarray, index: int, step: float):
+        """C with parameter ``index`` of θ moved by ``step``, put back exactly afterwards.
+
+        θ lists every weight (layer by layer, row by row), then every bias: the order of
+        ``np.concatenate([w.ravel() for w in weights] + list(biases))``. For finite
+        differences (gradcheck.py).
+        """
+        original = self._theta[index]
+        self._theta[index] = original + step
+        try:
+            return self.mean_cost(X, Y)
+        finally:
+            self._theta[index] = original
 
     def evaluate(self, X: np.ndarray, Y: np.ndarray) -> tuple[float, np.ndarray]:
         """Return the mean cost C over the rows and the outputs a^L, from one forward pass."""
@@ -270,12 +294,22 @@ class Network:
     def backprop(self, X: np.ndarray, Y: np.ndarray) -> Gradients:
         """Return the gradient of ``cost(X, Y)`` by one forward and one backward pass.
 
-        The arrays are freshly allocated and belong to the caller.
+        The arrays are freshly allocated and belong to the caller; they equal bit for bit
+        what ``sgd_step`` computes on the same batch. Also gives σ'(z^l) per layer and
+        ∇_a C at the output (see ``Gradients``).
         """
         X = self._as_input(X)
         Y = self._as_target(Y, len(X))
-        ws = _Workspace(self.sizes, len(X), self.dtype)
-        return self._backprop(X, Y, ws, ws.inv_m)
+        grads = self._backprop(X, Y, _Workspace(self.sizes, len(X), self.dtype))
+        last = self.num_layers - 2
+        grads.sigma_prime = [
+            None
+            if l == last and self._output.name == "softmax"
+            else (self._output if l == last else self._hidden).prime(z, grads.activations[l + 1])
+            for l, z in enumerate(grads.zs)
+        ]
+        grads.nabla_a = self._cost.nabla_a(grads.activations[-1], Y)
+        return grads
 
     def sgd_step(
         self,
@@ -287,79 +321,51 @@ class Network:
     ) -> Gradients:
         """One step of gradient descent on the mini-batch (X, Y); return the gradients used.
 
-        w → (1 − ηλ/n)·w − η·nabla_w and b → b − η·nabla_b, where nabla is the mean
-        gradient over the m samples, i.e. the seed's w − (η/m) Σ_x ∂C_x/∂w. ``n`` is the
-        size of the whole training set for the L2 decay (network2.py); it defaults to m.
+        network2.py's update: w → (1 − ηλ/n)·w − η·nabla_w and b → b − η·nabla_b, where
+        nabla is the mean gradient over the m samples (the book's (η/m) Σ_x ∂C_x/∂w). ``n``
+        is the size of the whole training set for the L2 decay; it defaults to m.
 
-        The returned ``Gradients`` and its arrays are buffers that the next ``sgd_step``
-        with the same m overwrites: copy what you need to keep. Its ``nabla_w`` is
-        divided back from η·∇w when first read (see ``_StepGradients``), to within a
-        rounding of the directly computed mean.
+        The returned ``Gradients`` are buffers that the next ``sgd_step`` with the same m
+        overwrites: copy what you need to keep.
         """
         X = self._as_input(X)
         Y = self._as_target(Y, len(X))
-        m = len(X)
+        ws = self._workspace(len(X))
+        grads = self._backprop(X, Y, ws)
+        if lmbda:
+            self._theta_w *= 1.0 - eta * lmbda / (n if n is not None else len(X))
+        self._theta -= np.multiply(ws.grad, eta, out=ws.step)
+        return grads
+
+    def _workspace(self, m: int) -> _Workspace:
+        """The buffers for batches of m samples (a full and a last partial batch, typically)."""
         ws = self._workspaces.get(m)
         if ws is None:
-            if len(self._workspaces) >= 4:  # a full and a last partial batch, typically
+            if len(self._workspaces) >= 4:
                 self._workspaces.clear()
             ws = self._workspaces[m] = _Workspace(self.sizes, m, self.dtype)
-        if list(map(id, self.weights + self.biases)) != self._view_ids:
-            self._pack()
-        if not eta:  # no step; the gradients are still wanted
-            grads = self._backprop(X, Y, ws, ws.inv_m)
-        else:
-            # BP3 and BP4 scaled by η/m yield η·∇ directly, so that w → w − η·nabla_w and
-            # b → b − η·nabla_b is one subtraction for every layer at once
-            grads = self._backprop(X, Y, ws, np.array(eta / m, self.dtype))
-        if lmbda:
-            decay = 1.0 - eta * lmbda / (n if n is not None else m)
-            if decay != 1.0:
-                self._theta_weights *= decay
-        if not eta:
-            return grads
-        self._theta -= ws.grad
-        inv_eta = np.array(1.0 / eta, self.dtype)
-        np.multiply(ws.grad_b, inv_eta, out=ws.grad_b)  # ∇b at once: it is small
-        grads._pending = inv_eta  # ∇w when first read
-        return grads
+        return ws
 
-    def _backprop(
-        self, X: np.ndarray, Y: np.ndarray, ws: _Workspace, scale: np.ndarray
-    ) -> _StepGradients:
-        """Forward pass storing z^l and a^l, then BP1, BP2 backwards, BP3 and BP4 per layer.
-
-        BP3 and BP4 come out multiplied by ``scale``·m: the batch mean for scale = 1/m.
-        """
-        dot = np.dot
-        weights, biases = self.weights, self.biases
+    def _backprop(self, X: np.ndarray, Y: np.ndarray, ws: _Workspace) -> Gradients:
+        """Forward pass storing z^l and a^l, then BP1, and BP3, BP4, BP2 layer by layer back."""
+        dot, weights, hidden = np.dot, self.weights, self._hidden
         zs, activations, deltas = ws.zs, ws.activations, ws.delta
         last = self.num_layers - 2
-        hidden = self._hidden
-        a = X
-        # forward: z^l = a^(l−1) wᵀ + b, a^l = σ(z^l)
-        for l in range(last + 1):
-            z = dot(a, weights[l].T, out=zs[l])
-            z += biases[l]
-            a = (self._output if l == last else hidden).fn(z, out=activations[l])
+        activations[0] = X
+        for l in range(last + 1):  # z^l = a^(l−1) wᵀ + b, a^l = σ(z^l)
+            z = dot(activations[l], weights[l].T, out=zs[l])
+            z += self.biases[l]
+            (self._output if l == last else hidden).fn(z, out=activations[l + 1])
         # BP1: δ^L = ∇_a C ⊙ σ'(z^L)
-        self._cost.delta(zs[last], a, Y, self._output, out=deltas[last])
-        ones = ws.ones
+        self._cost.delta(zs[last], activations[-1], Y, self._output, deltas[last], ws.scratch[last])
         for l in range(last, -1, -1):
-            delta = deltas[l]
-            scaled = np.multiply(delta, scale, out=ws.delta_scaled[l])
-            # BP3: ∂C/∂b = δ, averaged over the batch: 1ᵀ(δ/m) for scale = 1/m
-            dot(ones, scaled, out=ws.nabla_b[l])
-            # BP4: ∂C/∂w_jk = a^(l−1)_k δ_j, averaged: (δ/m)ᵀ a^(l−1) for scale = 1/m
-            dot(scaled.T, activations[l - 1] if l else X, out=ws.nabla_w[l])
-            if l:
-                # BP2: δ^(l−1) = (δ^l w^l) ⊙ σ'(z^(l−1)), using the weights before any update
-                prev = dot(delta, weights[l], out=deltas[l - 1])
-                hidden.times_prime(prev, zs[l - 1], activations[l - 1], ws.sigma_prime[l - 1])
-        grads = ws.gradients
-        grads._pending = None
-        grads.activations[0] = X
-        return grads
+            mean = np.multiply(deltas[l], ws.inv_m, out=ws.delta_mean[l])
+            dot(ws.ones, mean, out=ws.nabla_b[l])  # BP3, averaged: 1ᵀ(δ/m)
+            dot(mean.T, activations[l], out=ws.nabla_w[l])  # BP4, averaged: (δ/m)ᵀ a^(l−1)
+            if l:  # BP2: δ^(l−1) = (δ^l w^l) ⊙ σ'(z^(l−1))
+                back = dot(deltas[l], weights[l], out=deltas[l - 1])
+                hidden.times_prime(back, zs[l - 1], activations[l], ws.scratch[l - 1])
+        return ws.gradients
 
     # -- input checks -------------------------------------------------------------------
 
@@ -386,7 +392,29 @@ class Network:
         return np.ascontiguousarray(Y, dtype=self.dtype)
 
 
-def _check_sizes(sizes: Sequence[int]) -> list[int]:
+def _read_only(view: np.ndarray) -> np.ndarray:
+    """A view of the same memory that refuses writes (θ itself stays writeable)."""
+    view = view.view()
+    view.flags.writeable = False
+    return view
+
+
+def _check_array(value: object, shape: tuple[int, ...], what: str) -> np.ndarray:
+    """Return value as an array of real numbers of this shape, or raise ValueError naming it."""
+    array = np.asarray(value)
+    if array.dtype.kind not in "fiu":
+        raise ValueError(f"{what} must be real numbers, got an array of {array.dtype}")
+    if array.shape != shape:
+        raise ValueError(f"{what} must have shape {shape}, got {array.shape}")
+    if not np.isfinite(array).all():
+        raise ValueError(f"{what} must be finite numbers, but some are NaN or infinite")
+    return array
+
+
+# -- the engine's rules: each said once here, and wrapped by training/config.py -------------
+
+
+def check_sizes(sizes: Sequence[int]) -> list[int]:
     """Return sizes as a list of ints, or raise ValueError saying what is allowed."""
     try:
         values = list(sizes)
@@ -404,7 +432,7 @@ def _check_sizes(sizes: Sequence[int]) -> list[int]:
     return [int(n) for n in values]
 
 
-def _check_choice(field: str, value: object, allowed: dict | tuple) -> str:
+def check_choice(field: str, value: object, allowed: dict | tuple) -> str:
     """Return value if it is one of ``allowed``, else raise ValueError listing them."""
     names = list(allowed)
     if value not in names:
@@ -412,8 +440,12 @@ def _check_choice(field: str, value: object, allowed: dict | tuple) -> str:
     return str(value)
 
 
-def _check_pairing(output_activation: str, cost: str) -> None:
-    """Raise ValueError unless the cost accepts this output activation."""
+def check_pairing(output_activation: str, cost: str, n_outputs: int | None = None) -> None:
+    """Raise ValueError unless the cost accepts this output activation (and output size).
+
+    A softmax over one neuron is always 1: its cost is 0 and its gradient vanishes, so it
+    is refused when ``n_outputs`` is 1.
+    """
     allowed = COSTS[cost].outputs
     if output_activation not in allowed:
         if output_activation == "softmax":
@@ -423,9 +455,14 @@ def _check_pairing(output_activation: str, cost: str) -> None:
         raise ValueError(
             f"output_activation {output_activation!r} cannot be paired with cost {cost!r}: {hint}"
         )
+    if output_activation == "softmax" and n_outputs == 1:
+        raise ValueError(
+            "output_activation 'softmax' needs at least 2 output neurons: over one neuron "
+            "it is always 1, so the cost is 0 and nothing is learnt (use sigmoid instead)"
+        )
 
 
-def _check_dtype(dtype: str | type | np.dtype) -> type:
+def check_dtype(dtype: str | type | np.dtype) -> type:
     """Return np.float64 or np.float32, or raise ValueError."""
     try:
         name = np.dtype(dtype).name

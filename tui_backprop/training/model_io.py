@@ -59,17 +59,16 @@ def load_model(path: str | Path) -> tuple[RunConfig, Network]:
     except (tomllib.TOMLDecodeError, ConfigError) as error:
         raise ModelFileError(f"{path}: its configuration is unusable: {error}") from None
     net = Network(**config.network_arguments())
-    for l in range(len(net.weights)):
-        weights, biases = contents.get(f"w{l}"), contents.get(f"b{l}")
-        if weights is None or biases is None:
-            raise ModelFileError(f"{path}: layer {l + 1}'s parameters are missing")
-        if weights.shape != net.weights[l].shape or biases.shape != net.biases[l].shape:
-            raise ModelFileError(
-                f"{path}: layer {l + 1} has shape {weights.shape}, "
-                f"but sizes {config.sizes} need {net.weights[l].shape}"
-            )
-        net.weights[l] = weights.astype(net.dtype, copy=True)
-        net.biases[l] = biases.astype(net.dtype, copy=True)
+    layers = range(len(net.weights))
+    missing = [l + 1 for l in layers if f"w{l}" not in contents or f"b{l}" not in contents]
+    if missing:
+        raise ModelFileError(f"{path}: layer {missing[0]}'s parameters are missing")
+    try:
+        net.load_parameters(
+            [contents[f"w{l}"] for l in layers], [contents[f"b{l}"] for l in layers]
+        )
+    except ValueError as error:
+        raise ModelFileError(f"{path}: {error} (sizes {config.sizes})") from None
     return config, net
 
 

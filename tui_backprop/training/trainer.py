@@ -79,12 +79,12 @@ class Trainer(Controls, Steps):
         info = self.dataset.info
         check_sizes_match(config, info.n_inputs, info.n_outputs)
         self.net = network if network is not None else Network(**config.network_arguments())
-        if network is None and config.initial_weight is not None:
-            for w in self.net.weights:
-                w.fill(config.initial_weight)
-        if network is None and config.initial_bias is not None:
-            for b in self.net.biases:
-                b.fill(config.initial_bias)
+        if network is None and (config.initial_weight, config.initial_bias) != (None, None):
+            w0, b0 = config.initial_weight, config.initial_bias
+            self.net.load_parameters(
+                [w if w0 is None else np.full_like(w, w0) for w in self.net.weights],
+                [b if b0 is None else np.full_like(b, b0) for b in self.net.biases],
+            )
         self.listener = listener
         self.on_epoch = on_epoch
         rng = np.random.default_rng([config.seed, 1])

@@ -2,10 +2,15 @@
 
 The structure is Nielsen's, line for line: column vectors, ``backprop(x, y)`` for one
 sample at a time, gradients summed with list comprehensions, then
-``w - (eta/len(mini_batch))*nw``. Only the activation functions and the output error are
-chosen per workload (network.py has the sigmoid and the quadratic cost; network2.py adds
-the cross-entropy, whose δ^L is a − y, and chapter 3's softmax with the log-likelihood has
-the same δ^L); the book's σ and σ' become ``self.act`` and ``self.act_prime``.
+``w - (eta/len(mini_batch))*nw`` (network.py) or, with L2, network2.py's
+``(1-eta*(lmbda/n))*w-(eta/len(mini_batch))*nw``. Only the activation functions and the
+output error are chosen per network (network.py has the sigmoid and the quadratic cost;
+network2.py adds the cross-entropy, whose δ^L is a − y, and chapter 3's softmax with the
+log-likelihood has the same δ^L); the book's σ and σ' become ``self.act`` and
+``self.act_prime``.
+
+Two users: ``tests/engine/test_book_oracle.py`` holds the engine to it, and the
+benchmarks (``benchmarks/contestants.py``) race against it.
 """
 
 from __future__ import annotations
@@ -48,10 +53,21 @@ def softmax(z: np.ndarray) -> np.ndarray:
     return e / e.sum()
 
 
+def identity(z: np.ndarray) -> np.ndarray:
+    """The linear activation a = z."""
+    return z
+
+
+def identity_prime(z: np.ndarray) -> np.ndarray:
+    """Its derivative, 1."""
+    return np.ones_like(z)
+
+
 ACTIVATIONS: dict[str, tuple[Fn, Fn | None]] = {
     "sigmoid": (sigmoid, sigmoid_prime),
     "tanh": (np.tanh, tanh_prime),
     "relu": (relu, relu_prime),
+    "linear": (identity, identity_prime),
     "softmax": (softmax, None),
 }
 
@@ -84,6 +100,20 @@ class BookNetwork:
             nabla_b = [nb + dnb for nb, dnb in zip(nabla_b, delta_nabla_b)]
             nabla_w = [nw + dnw for nw, dnw in zip(nabla_w, delta_nabla_w)]
         self.weights = [w - (eta / len(mini_batch)) * nw for w, nw in zip(self.weights, nabla_w)]
+        self.biases = [b - (eta / len(mini_batch)) * nb for b, nb in zip(self.biases, nabla_b)]
+
+    def update_mini_batch_l2(self, mini_batch: list, eta: float, lmbda: float, n: int):
+        """network2.py: the same step with L2 regularisation over a training set of n."""
+        nabla_b = [np.zeros(b.shape, b.dtype) for b in self.biases]
+        nabla_w = [np.zeros(w.shape, w.dtype) for w in self.weights]
+        for x, y in mini_batch:
+            delta_nabla_b, delta_nabla_w = self.backprop(x, y)
+            nabla_b = [nb + dnb for nb, dnb in zip(nabla_b, delta_nabla_b)]
+            nabla_w = [nw + dnw for nw, dnw in zip(nabla_w, delta_nabla_w)]
+        self.weights = [
+            (1 - eta * (lmbda / n)) * w - (eta / len(mini_batch)) * nw
+            for w, nw in zip(self.weights, nabla_w)
+        ]
         self.biases = [b - (eta / len(mini_batch)) * nb for b, nb in zip(self.biases, nabla_b)]
 
     def backprop(self, x: np.ndarray, y: np.ndarray) -> tuple[list, list]:
