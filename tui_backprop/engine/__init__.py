@@ -11,20 +11,20 @@ from tui_backprop.engine.gradcheck import (
     numerical_gradient,
     seed_forward_pass_count,
 )
-from tui_backprop.engine.network import (
+from tui_backprop.engine.network import Gradients, Network, param_count
+from tui_backprop.engine.rules import (
+    CHOICES,
     DTYPES,
     INITS,
     NETWORK_ARGUMENTS,
-    Gradients,
-    Network,
     check_choice,
     check_dtype,
     check_pairing,
     check_sizes,
-    param_count,
 )
 
 __all__ = [
+    "CHOICES",
     "COSTS",
     "DTYPES",
     "HIDDEN_ACTIVATIONS",
