@@ -46,6 +46,7 @@ def take_step(net: Network, X, Y, eta: float, lmbda: float, n: int) -> Step:
     """One engine step, with copies of everything the inspector reads."""
     before_w = [w.copy() for w in net.weights]
     before_b = [b.copy() for b in net.biases]
+    explained = net.backprop(X, Y)  # the same numbers as the step's, plus σ' and ∇_aC
     grads = net.sgd_step(X, Y, eta, lmbda, n)
     kept = Gradients(
         nabla_w=[g.copy() for g in grads.nabla_w],
@@ -54,9 +55,9 @@ def take_step(net: Network, X, Y, eta: float, lmbda: float, n: int) -> Step:
         zs=[z.copy() for z in grads.zs],
         activations=[np.array(a, copy=True) for a in grads.activations],
     )
-    for name in ("sigma_prime", "nabla_a"):  # the engine's newer fields, when it has them
-        if hasattr(grads, name):
-            value = getattr(grads, name)
+    for name in ("sigma_prime", "nabla_a"):  # only backprop fills these
+        if hasattr(explained, name):
+            value = getattr(explained, name)
             if isinstance(value, list):
                 value = [None if v is None else v.copy() for v in value]
             elif value is not None:

@@ -64,15 +64,8 @@ class Parameters:
 
 
 def load_parameters(net: Network, parameters: Parameters) -> None:
-    """Put copied parameters back into a network (through its one way in, when it has it)."""
-    load = getattr(net, "load_parameters", None)
-    if load is not None:
-        load(list(parameters.weights), list(parameters.biases))
-        return
-    for view, value in zip(
-        [*net.weights, *net.biases], parameters.weights + parameters.biases, strict=True
-    ):
-        np.copyto(view, value, casting="unsafe")
+    """Put copied parameters back into a network, through its one way in."""
+    net.load_parameters(parameters.weights, parameters.biases)
 
 
 def _copy(value: object) -> object:
