@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from tui_backprop.cli import main
+from tui_backprop.experiments import pool
 from tui_backprop.experiments.pool import check_executor
 from tui_backprop.experiments.sweep import build_grid
 from tui_backprop.training import ConfigError, load_preset
@@ -124,3 +125,17 @@ def test_a_sweep_runs_on_a_dask_cluster(tmp_path: Path, capsys: pytest.CaptureFi
     assert f"on dask://{cluster.scheduler_address}" in printed
     assert printed.count("finished after 2 epochs") == 2
     assert (tmp_path / "d" / "eta-0.5.jsonl").exists()
+
+
+def test_an_unreachable_dask_scheduler_is_one_line_and_exit_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Nothing listens on port 9: the error names the option and the address."""
+    pytest.importorskip("distributed", reason="the [distributed] extra is absent")
+    monkeypatch.setattr(pool, "DASK_CONNECT_TIMEOUT", 1)
+    argv = ["sweep", "--preset", "xor", "--set", "eta=0.1,1", "--epochs", "1",
+            "--executor", "dask://127.0.0.1:9", "--out", str(tmp_path / "d")]  # fmt: skip
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "--executor dask://127.0.0.1:9: cannot reach the Dask scheduler" in err
+    assert len(err.strip().splitlines()) == 1

@@ -20,6 +20,8 @@ from tui_backprop.experiments.jobs import ERROR, RunResult
 from tui_backprop.training import ConfigError
 
 DASK_PREFIX = "dask://"
+#: seconds to wait for a Dask scheduler before saying it cannot be reached
+DASK_CONNECT_TIMEOUT = 10
 INSTALL_DASK = "pip install 'tui-backprop[distributed]'"
 
 
@@ -88,7 +90,7 @@ def open_executor(spec: str | None, jobs: int) -> Iterator[Executor]:
     from distributed import Client
 
     try:
-        client = Client(dask_address(spec), timeout=10)
+        client = Client(dask_address(spec), timeout=DASK_CONNECT_TIMEOUT)
     except (OSError, TimeoutError) as error:
         raise ConfigError(f"--executor {spec}: cannot reach the Dask scheduler ({error})") from None
     try:
