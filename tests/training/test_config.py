@@ -99,3 +99,39 @@ def test_optional_initial_values():
     assert from_dict({"initial_weight": "none"}).initial_weight is None
     with pytest.raises(ConfigError, match="initial_bias"):
         from_dict({"initial_bias": "high"})
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({"eta": 0}, "eta"),
+        ({"sizes": [2]}, "sizes"),
+        ({"activation": "sigmoidd"}, "activation"),
+        ({"output_activation": "softmax", "cost": "quadratic"}, "output_activation"),
+        ({"output_activation": "softmax", "cost": "log_likelihood", "sizes": [2, 4, 1]}, None),
+        ({"dataset_options": {"arms": 9}}, "dataset_options"),
+        ({"etaa": 1.0}, "etaa"),
+    ],
+)
+def test_a_config_error_names_its_field(data, field):
+    """ConfigError.field says which field is at fault, so a form can put the message there."""
+    with pytest.raises(ConfigError) as caught:
+        from_dict(data)
+    expected = "output_activation" if field is None else field  # one softmax output: refused
+    assert caught.value.field == expected
+    with pytest.raises(ConfigError) as caught:
+        check_sizes_match(from_dict({"dataset": "digits", "sizes": [64, 3]}), 64, 10)
+    assert caught.value.field == "sizes"
+
+
+def test_every_field_carries_its_rule_and_the_network_arguments_are_the_engines():
+    """Each field's rule sits in its metadata; network_arguments follows NETWORK_ARGUMENTS."""
+    import dataclasses
+
+    from tui_backprop.engine import NETWORK_ARGUMENTS, Network
+
+    for f in dataclasses.fields(RunConfig):
+        assert f.metadata["rule"].allowed, f.name
+    arguments = RunConfig().network_arguments()
+    assert tuple(arguments) == NETWORK_ARGUMENTS
+    assert Network(**arguments).config() == arguments

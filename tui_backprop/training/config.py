@@ -21,7 +21,7 @@ import tomli_w
 
 from tui_backprop.atomic import write_text
 from tui_backprop.data import DatasetError, dataset_names, resolve_paths, validate_options
-from tui_backprop.engine import COSTS, DTYPES, HIDDEN_ACTIVATIONS, INITS, OUTPUT_ACTIVATIONS
+from tui_backprop.engine import CHOICES, NETWORK_ARGUMENTS, check_pairing, check_sizes
 
 
 class ConfigError(ValueError):
@@ -136,10 +136,13 @@ def _parse_sizes(text: str) -> Any:
 
 
 def _check_sizes(value: Any) -> Any:
-    """A list of at least two whole numbers ≥ 1."""
-    ok = isinstance(value, list) and len(value) >= 2
-    ok = ok and all(isinstance(n, int) and not isinstance(n, bool) and n >= 1 for n in value)
-    return list(value) if ok else _MISSING
+    """A list (from TOML or parsed text) that the engine's ``check_sizes`` accepts."""
+    if not isinstance(value, list):
+        return _MISSING
+    try:
+        return check_sizes(value)
+    except ValueError:
+        return _MISSING
 
 
 TEXT = Rule("a string", lambda value: value if isinstance(value, str) else _MISSING)
@@ -172,16 +175,18 @@ class RunConfig:
     sizes: list[int] = field(default_factory=lambda: [2, 16, 16, 1], metadata=_rule(SIZES))
     """Neurons per layer, input first; the first and last must match the dataset."""
 
-    activation: str = field(default="tanh", metadata=_rule(one_of(HIDDEN_ACTIVATIONS)))
+    activation: str = field(default="tanh", metadata=_rule(one_of(CHOICES["activation"])))
     """Hidden layers' σ: sigmoid, tanh, relu or linear."""
 
-    output_activation: str = field(default="sigmoid", metadata=_rule(one_of(OUTPUT_ACTIVATIONS)))
+    output_activation: str = field(
+        default="sigmoid", metadata=_rule(one_of(CHOICES["output_activation"]))
+    )
     """Output layer's σ: sigmoid, tanh, linear, or softmax (only with log_likelihood)."""
 
-    cost: str = field(default="cross_entropy", metadata=_rule(one_of(COSTS)))
+    cost: str = field(default="cross_entropy", metadata=_rule(one_of(CHOICES["cost"])))
     """quadratic, cross_entropy (sigmoid output only) or log_likelihood (softmax only)."""
 
-    init: str = field(default="scaled", metadata=_rule(one_of(INITS)))
+    init: str = field(default="scaled", metadata=_rule(one_of(CHOICES["init"])))
     """standard: N(0, 1) as network.py; scaled: weights N(0, 1/n_in) as network2.py."""
 
     initial_weight: float | None = field(default=None, metadata=_rule(OPTIONAL_NUMBER))
@@ -205,7 +210,7 @@ class RunConfig:
     seed: int = field(default=0, metadata=_rule(whole(0)))
     """Seeds the initial weights and the shuffling, so that a run can be repeated exactly."""
 
-    dtype: str = field(default="float64", metadata=_rule(one_of(DTYPES)))
+    dtype: str = field(default="float64", metadata=_rule(one_of(CHOICES["dtype"])))
     """float64 or float32."""
 
     max_steps_per_second: float = field(
@@ -239,16 +244,9 @@ class RunConfig:
         return data
 
     def network_arguments(self) -> dict[str, Any]:
-        """The keyword arguments of ``Network`` for this configuration."""
-        return {
-            "sizes": list(self.sizes),
-            "activation": self.activation,
-            "output_activation": self.output_activation,
-            "cost": self.cost,
-            "init": self.init,
-            "seed": self.seed,
-            "dtype": self.dtype,
-        }
+        """The keyword arguments of ``Network`` (the engine's ``NETWORK_ARGUMENTS``)."""
+        arguments = {name: getattr(self, name) for name in NETWORK_ARGUMENTS}
+        return {**arguments, "sizes": list(self.sizes)}
 
     def replace(self, **changes: Any) -> RunConfig:
         """A validated copy with some fields changed."""
@@ -300,21 +298,16 @@ def from_dict(data: dict[str, Any], source: str = "") -> RunConfig:
 
 
 def _check_combination(config: RunConfig, source: str) -> None:
-    """Check what no single field can: output/cost pairing and the dataset's options."""
-    allowed_outputs = COSTS[config.cost].outputs
-    if config.output_activation not in allowed_outputs:
-        if config.output_activation == "softmax":
-            problem = "goes only with cost = 'log_likelihood'"
-        else:
-            problem = (
-                f"cannot be used with cost = {config.cost!r}, "
-                f"which needs output_activation {' or '.join(map(repr, allowed_outputs))}"
-            )
-        raise _fail(source, "output_activation", config.output_activation, problem)
+    """Check what no single field can: the engine's output/cost pairing, and the dataset's
+    options."""
+    where = f"{source}: " if source else ""
+    try:
+        check_pairing(config.output_activation, config.cost, config.sizes[-1])
+    except ValueError as error:
+        raise ConfigError(f"{where}{error}", field="output_activation") from None
     try:
         config.dataset_options = validate_options(config.dataset, config.dataset_options)
     except DatasetError as error:
-        where = f"{source}: " if source else ""
         raise ConfigError(f"{where}dataset_options: {error}", field="dataset_options") from None
 
 
