@@ -107,7 +107,7 @@ def run_seed(args: argparse.Namespace, out: Report) -> None:
     log("finite differences against backprop ...")
     rows = seed_claim.measure()
     out.section(
-        "The seed's claim: finite differences against backprop",
+        "Chapter 2's claim: finite differences against backprop",
         report.table(seed_claim.HEADERS, seed_claim.rows_for_table(rows)),
         "",
         "One-sided differences, float64, sigmoid and quadratic cost, m = 10; backprop time is "

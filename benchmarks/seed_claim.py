@@ -1,9 +1,10 @@
-"""The seed's claim: a gradient by finite differences costs a forward pass per parameter.
+"""Chapter 2's claim: a gradient by finite differences costs a forward pass per parameter.
 
 For L layers of n neurons there are P = (L−1)(n+1)n parameters. One-sided differences
-need P + 1 forward passes over the mini-batch (the seed's (L−1)(n+1)n·m per-sample passes,
-plus the base cost); backprop needs one forward and one backward pass, about 2. So the
-predicted ratio of wall times is (P + 1) / 2.
+need P + 1 forward passes over the mini-batch (chapter 2's "a million and one passes
+through the network" for a million weights, (P + 1)·m passes of single samples); backprop
+needs one forward and one backward pass, about the cost of 2. So the predicted ratio of
+wall times is (P + 1) / 2.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tui_backprop.engine import Network, numerical_gradient, seed_forward_pass_count
+from tui_backprop.engine import Network, chapter2_pass_count, numerical_gradient
 
 WIDTHS = (4, 16, 64)
 DEPTHS = (2, 3, 4)
@@ -30,7 +31,7 @@ class ClaimRow:
     m: int
     params: int
     fd_passes: int
-    seed_count: int
+    sample_passes: int
     fd_seconds: float
     bp_seconds: float
 
@@ -76,7 +77,7 @@ def measure(widths: tuple[int, ...] = WIDTHS, depths: tuple[int, ...] = DEPTHS) 
                     m=M,
                     params=net.num_params,
                     fd_passes=fd.forward_passes,
-                    seed_count=seed_forward_pass_count(layers, n, M),
+                    sample_passes=chapter2_pass_count(net.num_params) * M,
                     fd_seconds=fd.seconds,
                     bp_seconds=bp,
                 )
@@ -93,7 +94,7 @@ def rows_for_table(rows: list[ClaimRow]) -> list[tuple]:
             r.m,
             f"{r.params:,}",
             f"{r.fd_passes:,}",
-            f"{r.seed_count:,}",
+            f"{r.sample_passes:,}",
             f"{r.fd_seconds * 1e3:,.1f}",
             f"{r.bp_seconds * 1e6:,.1f}",
             f"{r.measured:,.0f}",
@@ -110,7 +111,7 @@ HEADERS = (
     "m",
     "params P",
     "FD passes",
-    "seed (L−1)(n+1)nm",
+    "(P+1)·m sample passes",
     "FD ms",
     "backprop µs",
     "measured ratio",

@@ -18,7 +18,7 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
-from tui_backprop import __version__
+from tui_backprop import __version__, gradcheck_cli
 from tui_backprop.data import DatasetError, load_dataset
 from tui_backprop.training import (
     DEFAULT_PRESET,
@@ -84,13 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
         commands.add_parser("sweep", help="a grid of runs (η, λ, seeds...) in parallel processes")
     )
 
-    check = commands.add_parser(
-        "gradcheck", help="compare backprop's gradient with finite differences (chapter 2's claim)"
-    )
-    _add_experiment_options(check, default_preset=DEFAULT_PRESET)
-    check.add_argument(
-        "--samples", type=int, default=10, metavar="M", help="mini-batch size m (default 10)"
-    )
+    gradcheck_cli.add_parser(commands, lambda p: _add_experiment_options(p, DEFAULT_PRESET))
     return parser
 
 
@@ -126,7 +120,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "train":
             return _train(args, config)
         if args.command == "gradcheck":
-            return _gradcheck(config, args.samples)
+            return gradcheck_cli.run(args, config)
         return _open_app(args.preset, config)
     except INPUT_ERRORS as error:
         print(f"tui-backprop: error: {error}", file=sys.stderr)
@@ -211,54 +205,6 @@ def _open_metrics(path: str | None):
         return open(path, "w", encoding="utf-8")  # noqa: SIM115 (closed by the caller)
     except OSError as error:
         raise ConfigError(f"--metrics {path}: cannot be written ({error.strerror})") from None
-
-
-def _gradcheck(config: RunConfig, samples: int) -> int:
-    """Print backprop against centred and one-sided differences, per layer, with timings."""
-    from tui_backprop.engine import Network, check_gradients, seed_forward_pass_count
-
-    if samples < 1:
-        raise ConfigError(f"--samples {samples} must be a whole number ≥ 1")
-    dataset = load_dataset(config.dataset, **config.dataset_options)
-    net = Network(**config.network_arguments())
-    X, Y = dataset.X_train[:samples], dataset.Y_train[:samples]
-    print(
-        f"network {config.sizes} ({net.num_params:,} parameters), {config.activation} hidden, "
-        f"{config.output_activation} output, {config.cost} cost; mini-batch of m = {len(X)}"
-    )
-    reports = [check_gradients(net, X, Y, method=m) for m in ("centred", "one_sided")]
-    print(f"\n{'layer':<8}{'centred rel. error':>22}{'one-sided rel. error':>24}")
-    for l in range(len(net.weights)):
-        centred, one_sided = (r.layers[l].max_rel_error for r in reports)
-        print(f"{l + 1:<8}{centred:>22.2e}{one_sided:>24.2e}")
-    print(f"\n{'method':<32}{'forward passes':>16}{'per-sample':>14}{'time':>12}")
-    backprop = reports[0]
-    print(
-        f"{'backprop':<32}{backprop.backprop_passes:>16,}{'':>14}{_ms(backprop.backprop_seconds)}"
-    )
-    for report in reports:
-        name = f"finite differences ({report.method.replace('_', '-')})"
-        print(
-            f"{name:<32}{report.fd_forward_passes:>16,}{report.fd_sample_passes:>14,}"
-            f"{_ms(report.fd_seconds)}"
-        )
-    one_sided = reports[1]
-    print(
-        f"\nChapter 2's count: one forward pass per parameter, (number of parameters + 1) = "
-        f"{one_sided.fd_forward_passes:,} passes over the batch against backprop's 2; "
-        f"one-sided took {one_sided.speedup:,.0f}× as long as backprop here."
-    )
-    widths = set(config.sizes)
-    if len(widths) == 1:
-        n = widths.pop()
-        count = seed_forward_pass_count(len(config.sizes), n, len(X))
-        print(f"(L−1)(n+1)n·m = {count:,} per-sample forward passes for L = {len(config.sizes)}.")
-    return EXIT_OK
-
-
-def _ms(seconds: float) -> str:
-    """A right-aligned duration in milliseconds."""
-    return f"{seconds * 1e3:>10.2f} ms"
 
 
 if __name__ == "__main__":  # pragma: no cover

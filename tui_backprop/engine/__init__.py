@@ -6,10 +6,12 @@ Pure NumPy: no threads, no files, no user interface.
 from tui_backprop.engine.activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
 from tui_backprop.engine.costs import COSTS
 from tui_backprop.engine.gradcheck import (
+    Cancelled,
     GradCheckReport,
+    chapter2_pass_count,
     check_gradients,
     numerical_gradient,
-    seed_forward_pass_count,
+    time_backprop,
 )
 from tui_backprop.engine.network import Gradients, Network, param_count
 from tui_backprop.engine.rules import (
@@ -31,9 +33,11 @@ __all__ = [
     "INITS",
     "NETWORK_ARGUMENTS",
     "OUTPUT_ACTIVATIONS",
+    "Cancelled",
     "GradCheckReport",
     "Gradients",
     "Network",
+    "chapter2_pass_count",
     "check_choice",
     "check_dtype",
     "check_gradients",
@@ -41,5 +45,5 @@ __all__ = [
     "check_sizes",
     "numerical_gradient",
     "param_count",
-    "seed_forward_pass_count",
+    "time_backprop",
 ]

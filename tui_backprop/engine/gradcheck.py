@@ -1,12 +1,26 @@
-"""Finite-difference gradients, and the seed's comparison with backpropagation.
+"""Finite-difference gradients, and chapter 2's comparison with backpropagation.
 
-The seed estimates each partial derivative by a one-sided difference,
+Chapter 2 ("In what sense is backpropagation a fast algorithm?") estimates each partial
+derivative by a one-sided difference,
 
     ∂C/∂w_j ≈ (C(w + ε e_j) − C(w)) / ε,
 
-which needs one more forward pass per parameter; the centred difference
-(C(w + ε e_j) − C(w − ε e_j)) / 2ε needs two, with an error O(ε²) instead of O(ε).
-Backprop gets every partial derivative from one forward and one backward pass.
+so a million weights need "a million and one passes through the network" per training
+example: P + 1 forward passes for P parameters (``chapter2_pass_count``). The centred
+difference (C(w + ε e_j) − C(w − ε e_j)) / 2ε needs 2P, with an error O(ε²) instead of
+O(ε). Backprop gets every partial derivative from one forward and one backward pass.
+
+For a front end (the ``gradcheck`` command, the app's race screen via
+``training/race.py``), all pure computation, run in the caller's thread:
+
+- ``time_backprop(net, X, Y)``: the time of one backprop (one forward + one backward pass),
+  the shortest over repeats lasting ``TIMING_SECONDS``, with its gradients.
+- ``numerical_gradient(net, X, Y, method=..., progress=..., should_stop=...)``: calls
+  ``progress(done, total, passes)`` after every parameter and raises ``Cancelled`` (with
+  how far it got) as soon as ``should_stop()`` is true; the network is left unchanged.
+- ``layer_errors(exact, numeric)``: the largest relative error per layer, and
+  ``within_tolerance(error, dtype)`` / ``TOLERANCE``: the verdict's stated bound.
+- ``check_gradients``: the three in one call, for tests and scripts.
 """
 
 from __future__ import annotations
@@ -17,7 +31,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tui_backprop.engine.network import Network, _layer_views
+from tui_backprop.engine.network import Gradients, Network, _layer_views
 
 METHODS = ("centred", "one_sided")
 #: the smallest gradient magnitude an error is measured against (see ``relative_error``):
@@ -63,7 +77,7 @@ class GradCheckReport:
     layers: tuple[LayerError, ...]
     fd_forward_passes: int
     fd_seconds: float
-    backprop_passes: int
+    #: one backprop: one forward and one backward pass over the mini-batch
     backprop_seconds: float
 
     @property
@@ -73,7 +87,7 @@ class GradCheckReport:
 
     @property
     def fd_sample_passes(self) -> int:
-        """Per-sample forward passes: the seed's count, (L−1)(n+1)n·m for equal widths n."""
+        """Forward passes of single samples: ``fd_forward_passes`` × m."""
         return self.fd_forward_passes * self.m
 
     @property
@@ -92,9 +106,38 @@ DEFAULT_EPS = {
 }
 
 
+#: the verdict: backprop passes when the centred difference's largest relative error is at
+#: most this (its own error is ~1e-9 in float64 and ~1e-3 in float32 at the default ε)
+TOLERANCE = {"float64": 1e-6, "float32": 2e-2}
+#: backprop is timed over repeats lasting at least this long (one call takes microseconds)
+TIMING_SECONDS = 0.05
+
+
 def default_eps(method: str, dtype: type) -> float:
     """The default finite-difference step for this method and floating-point type."""
     return DEFAULT_EPS[(method, np.dtype(dtype).name)]
+
+
+def within_tolerance(error: float, dtype: type, tolerance: float | None = None) -> bool:
+    """True when a largest relative error passes: at most ``tolerance`` (or TOLERANCE)."""
+    bound = TOLERANCE[np.dtype(dtype).name] if tolerance is None else tolerance
+    return error <= bound
+
+
+def chapter2_pass_count(num_params: int) -> int:
+    """Chapter 2's count: P + 1 forward passes per training example for P parameters."""
+    return num_params + 1
+
+
+def time_backprop(net: Network, X: np.ndarray, Y: np.ndarray) -> tuple[float, Gradients]:
+    """The shortest time of one ``backprop`` call over repeats lasting ≥ TIMING_SECONDS."""
+    best, started = float("inf"), time.perf_counter()
+    while True:
+        t0 = time.perf_counter()
+        grads = net.backprop(X, Y)
+        best = min(best, time.perf_counter() - t0)
+        if time.perf_counter() - started >= TIMING_SECONDS:
+            return best, grads
 
 
 class Cancelled(Exception):
@@ -183,6 +226,18 @@ def relative_error(exact: np.ndarray, estimate: np.ndarray) -> float:
     return float((diff / np.maximum(magnitude, floor)).max())
 
 
+def layer_errors(exact: Gradients, numeric: NumericalGradient) -> tuple[LayerError, ...]:
+    """Backprop's largest relative error against the estimate, per layer (weights, biases)."""
+    return tuple(
+        LayerError(
+            layer=l,
+            max_rel_error_w=relative_error(exact.nabla_w[l], numeric.nabla_w[l]),
+            max_rel_error_b=relative_error(exact.nabla_b[l], numeric.nabla_b[l]),
+        )
+        for l in range(len(exact.nabla_w))
+    )
+
+
 def check_gradients(
     net: Network,
     X: np.ndarray,
@@ -194,33 +249,17 @@ def check_gradients(
     """Compare backprop's gradient with finite differences layer by layer, timing both."""
     _check_method(method)
     X = np.asarray(X)
-    started = time.perf_counter()
-    exact = net.backprop(X, Y)
-    bp_seconds = time.perf_counter() - started
+    bp_seconds, exact = time_backprop(net, X, Y)
     numeric = numerical_gradient(
         net, X, Y, eps=eps, method=method, extended_precision=extended_precision
-    )
-    layers = tuple(
-        LayerError(
-            layer=l,
-            max_rel_error_w=relative_error(exact.nabla_w[l], numeric.nabla_w[l]),
-            max_rel_error_b=relative_error(exact.nabla_b[l], numeric.nabla_b[l]),
-        )
-        for l in range(len(net.weights))
     )
     return GradCheckReport(
         method=method,
         eps=numeric.eps,
         m=len(X) if X.ndim == 2 else 1,
         num_params=net.num_params,
-        layers=layers,
+        layers=layer_errors(exact, numeric),
         fd_forward_passes=numeric.forward_passes,
         fd_seconds=numeric.seconds,
-        backprop_passes=2,
         backprop_seconds=bp_seconds,
     )
-
-
-def seed_forward_pass_count(num_layers: int, width: int, m: int) -> int:
-    """The seed's count for L layers of n neurons: (L−1)(n+1)n·m per-sample forward passes."""
-    return (num_layers - 1) * (width + 1) * width * m

@@ -18,14 +18,18 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from tui_backprop.engine import Network
-from tui_backprop.engine.gradcheck import Cancelled, LayerError, numerical_gradient, relative_error
+from tui_backprop.engine.gradcheck import (
+    Cancelled,
+    LayerError,
+    layer_errors,
+    numerical_gradient,
+    time_backprop,
+)
 
 #: the runners, in the order they race
 BACKPROP, ONE_SIDED, CENTRED = "backprop", "one-sided", "centred"
 #: the engine's name of each finite-difference method
 METHODS = {ONE_SIDED: "one_sided", CENTRED: "centred"}
-#: backprop is timed over repeats for at least this long (one pass takes microseconds)
-TIMING_SECONDS = 0.05
 #: at most this often a report of progress goes out, in seconds
 REPORT_INTERVAL = 0.1
 
@@ -78,17 +82,6 @@ class RaceReport:
     def finished(self) -> bool:
         """True when every runner has finished (or the race was stopped)."""
         return all(leg.finished or leg.cancelled for leg in self.legs)
-
-
-def time_backprop(net: Network, X: np.ndarray, Y: np.ndarray) -> tuple[float, object]:
-    """The shortest time of one backprop call over repeats lasting ≥ TIMING_SECONDS."""
-    best, started, grads = float("inf"), time.perf_counter(), None
-    while True:
-        t0 = time.perf_counter()
-        grads = net.backprop(X, Y)
-        best = min(best, time.perf_counter() - t0)
-        if time.perf_counter() - started >= TIMING_SECONDS:
-            return best, grads
 
 
 def run_race(
@@ -154,14 +147,7 @@ class _Race:
                     if not (leg.finished or leg.cancelled):
                         self.legs[later] = replace(leg, cancelled=True)
                 break
-            errors = tuple(
-                LayerError(
-                    layer=l,
-                    max_rel_error_w=relative_error(exact.nabla_w[l], numeric.nabla_w[l]),
-                    max_rel_error_b=relative_error(exact.nabla_b[l], numeric.nabla_b[l]),
-                )
-                for l in range(len(self.twin.weights))
-            )
+            errors = layer_errors(exact, numeric)
             self.legs[name] = replace(
                 self.legs[name],
                 passes=numeric.forward_passes,
