@@ -127,3 +127,14 @@ def test_the_race_leaves_the_network_alone():
 
     run_race(net, np.ones((2, 2)), np.ones((2, 1)), report=lambda race: None)
     assert all(np.array_equal(a, b) for a, b in zip(before, net.weights))
+
+
+def test_vanishing_gradients_are_checked_again_in_long_double(capsys):
+    """Where the float64 difference errs by ~u·C/ε on tiny gradients, long double decides."""
+    args = ["gradcheck", "--preset", "vanishing-gradients", "--samples", "3"]
+    assert main(args) == EXIT_OK
+    out = capsys.readouterr().out
+    centred = [float(line.split()[1]) for line in out.splitlines() if re.match(r"^\d\s", line)]
+    assert max(centred) > 1e-6  # the float64 centred difference alone could not pass it
+    assert "checking again against a long-double one" in out
+    assert re.search(r"^PASS: .* against the long-double centred difference is", out, re.M)
