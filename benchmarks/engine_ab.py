@@ -72,7 +72,7 @@ def main() -> None:
                         net.sgd_step(*batches[0], workload.eta)
                 times: list[list[float]] = [[], []]
                 for r in range(args.rounds):
-                    for i in ((0, 1) if r % 2 == 0 else (1, 0)):
+                    for i in (0, 1) if r % 2 == 0 else (1, 0):
                         time.sleep(0.05)
                         times[i].append(trial(nets[i], batches, workload.eta))
                 old, new = (statistics.median(t) for t in times)
