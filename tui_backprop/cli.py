@@ -7,8 +7,8 @@
     tui-backprop sweep --preset NAME --set eta=0.1,1 ...     a grid of runs in parallel
     tui-backprop gradcheck --preset NAME                     backprop against finite differences
 
-Exit codes: 0 success, 1 an unexpected failure, 2 bad input (one line saying what is
-wrong), 3 training diverged, 130 interrupted.
+Exit codes (``tui_backprop.exit_status``): 0 success, 1 an unexpected failure, 2 bad input
+(one line saying what is wrong), 3 training diverged, 130 interrupted (Ctrl-C), 143 SIGTERM.
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
-from tui_backprop import __version__, gradcheck_cli
+from tui_backprop import __version__, exit_status, gradcheck_cli
+from tui_backprop.atomic import WriteError
 from tui_backprop.data import DatasetError, load_dataset
 from tui_backprop.training import (
     DEFAULT_PRESET,
@@ -27,18 +28,14 @@ from tui_backprop.training import (
     apply_overrides,
     list_presets,
     load_preset,
+    memory,
 )
-from tui_backprop.training.model_io import (
-    ModelFileError,
-    load_input_scaling,
-    load_model,
-    save_model,
-)
-from tui_backprop.training.states import USABLE_END_STATES, RunState
+from tui_backprop.training.model_io import ModelFileError
 
-EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_DIVERGED, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = exit_status.OK, exit_status.FAILED, exit_status.BAD_INPUT
+EXIT_DIVERGED, EXIT_INTERRUPTED = exit_status.DIVERGED, exit_status.INTERRUPTED
 #: the errors that mean "bad input": reported in one line, exit 2
-INPUT_ERRORS = (ConfigError, DatasetError, ModelFileError)
+INPUT_ERRORS = (ConfigError, DatasetError, ModelFileError, WriteError)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -57,7 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Run 'tui-backprop COMMAND --help' for a command's options.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    _add_experiment_options(parser, default_preset=DEFAULT_PRESET)
+    _add_experiment_options(parser, default_preset=DEFAULT_PRESET, prefix=_TOP)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     train = commands.add_parser(
@@ -88,48 +85,107 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _add_experiment_options(parser: argparse.ArgumentParser, default_preset: str) -> None:
-    """--preset and --set, shared by the app and the subcommands."""
+#: the top-level parser's dests for the shared options (merged by ``parse_args``), so that
+#: a subcommand's defaults do not silently drop ``tui-backprop --preset digits train``
+_TOP = "top_"
+_SHARED = {"preset": None, "overrides": [], "max_memory": None}
+
+
+def _add_experiment_options(
+    parser: argparse.ArgumentParser, default_preset: str, prefix: str = ""
+) -> None:
+    """--preset, --set and --max-memory, shared by the app and the subcommands."""
     parser.add_argument(
         "--preset",
+        dest=f"{prefix}preset",
         default=None,
         metavar="NAME",
         help=f"a preset name or a .toml file (default: {default_preset})",
     )
     parser.add_argument(
         "--set",
-        dest="overrides",
+        dest=f"{prefix}overrides",
         action="append",
         default=[],
         metavar="KEY=VALUE",
         help="override a field, e.g. --set eta=0.5 --set dataset_options.noise=0.1",
     )
+    parser.add_argument(
+        "--max-memory",
+        dest=f"{prefix}max_memory",
+        type=_memory_size,
+        default=None,
+        metavar="SIZE",
+        help="refuse networks that need more memory than this, e.g. 16G "
+        f"(default: half the available memory, or ${memory.ENV_VAR})",
+    )
+
+
+def _memory_size(text: str) -> int:
+    """--max-memory's value in bytes (argparse reports a ValueError in one line)."""
+    try:
+        return memory.parse_size(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """Parse the command line; the shared options may come before or after the command
+    (``--set`` from both places apply, the command's last; two different presets are refused)."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    for name, default in _SHARED.items():
+        top = getattr(args, _TOP + name)
+        delattr(args, _TOP + name)
+        mine = getattr(args, name, default)
+        if name == "overrides":
+            setattr(args, name, [*top, *mine])
+        elif top is not None and mine is not None and top != mine:
+            parser.error(f"--{name.replace('_', '-')} is given twice: {top!r} and {mine!r}")
+        else:
+            setattr(args, name, mine if mine is not None else top)
+    return args
+
+
+def _set_memory_limit(option: int | None) -> None:
+    """Apply --max-memory; a bad TUI_BACKPROP_MAX_MEMORY is bad input too."""
+    try:
+        memory.check_environment()
+    except ValueError as error:
+        raise ConfigError(str(error)) from None
+    memory.set_limit(option)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
-    args = build_parser().parse_args(argv)
+    args = parse_args(argv)
     try:
+        _set_memory_limit(args.max_memory)
         if args.command == "presets":
             return _list_presets()
         if args.command in ("reproduce", "sweep"):
             from tui_backprop.experiments import reproduce, sweep
 
             return {"reproduce": reproduce, "sweep": sweep}[args.command].run(args)
-        config = _load_config(args.preset, args.overrides)
         if args.command == "train":
-            return _train(args, config)
+            from tui_backprop import train_command
+
+            return train_command.run(args)
+        config = _load_config(args.preset, args.overrides)
         if args.command == "gradcheck":
             return gradcheck_cli.run(args, config)
         return _open_app(args.preset, config)
     except INPUT_ERRORS as error:
         print(f"tui-backprop: error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("tui-backprop: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
 
 
 def _load_config(preset: str | None, overrides: list[str]) -> RunConfig:
     """The preset (default when None) with the --set overrides applied."""
-    config = load_preset(preset or DEFAULT_PRESET)
+    config = load_preset(DEFAULT_PRESET if preset is None else preset)
     return apply_overrides(config, overrides) if overrides else config
 
 
@@ -137,7 +193,7 @@ def _open_app(preset: str | None, config: RunConfig) -> int:
     """Open the Textual app (imported here so that the other commands never load Textual)."""
     from tui_backprop.app import BackpropApp
 
-    BackpropApp(preset=preset or DEFAULT_PRESET, config=config).run()
+    BackpropApp(preset=DEFAULT_PRESET if preset is None else preset, config=config).run()
     return EXIT_OK
 
 
@@ -156,55 +212,52 @@ def _list_presets() -> int:
     return EXIT_OK
 
 
-def _train(args: argparse.Namespace, config: RunConfig) -> int:
-    """Train headless: progress on a terminal, epoch lines when piped, a summary at the end."""
-    from tui_backprop.headless import HeadlessRun
+def _gradcheck(config: RunConfig, samples: int) -> int:
+    """Print backprop against centred and one-sided differences, per layer, with timings."""
+    from tui_backprop.engine import Network, check_gradients, seed_forward_pass_count
 
-    if args.epochs is not None:
-        config = config.replace(epochs=args.epochs)
-    network = dataset = None
-    if args.load:
-        saved_config, network = load_model(args.load)
-        scaling = load_input_scaling(args.load)  # the inputs scaled as when it was trained
-        if scaling is not None:
-            dataset = load_dataset(config.dataset, scaling=scaling, **config.dataset_options)
-        if saved_config.sizes != config.sizes:
-            raise ConfigError(
-                f"--load {args.load}: the saved network has sizes {saved_config.sizes}, "
-                f"the configuration asks for {config.sizes}"
-            )
-    metrics = _open_metrics(args.metrics)
-    try:
-        run = HeadlessRun(
-            config, network=network, metrics=metrics, quiet=args.quiet, dataset=dataset
+    if samples < 1:
+        raise ConfigError(f"--samples {samples} must be a whole number ≥ 1")
+    dataset = load_dataset(config.dataset, **config.dataset_options)
+    net = Network(**config.network_arguments())
+    X, Y = dataset.X_train[:samples], dataset.Y_train[:samples]
+    print(
+        f"network {config.sizes} ({net.num_params:,} parameters), {config.activation} hidden, "
+        f"{config.output_activation} output, {config.cost} cost; mini-batch of m = {len(X)}"
+    )
+    reports = [check_gradients(net, X, Y, method=m) for m in ("centred", "one_sided")]
+    print(f"\n{'layer':<8}{'centred rel. error':>22}{'one-sided rel. error':>24}")
+    for l in range(len(net.weights)):
+        centred, one_sided = (r.layers[l].max_rel_error for r in reports)
+        print(f"{l + 1:<8}{centred:>22.2e}{one_sided:>24.2e}")
+    print(f"\n{'method':<32}{'forward passes':>16}{'per-sample':>14}{'time':>12}")
+    backprop = reports[0]
+    print(
+        f"{'backprop':<32}{backprop.backprop_passes:>16,}{'':>14}{_ms(backprop.backprop_seconds)}"
+    )
+    for report in reports:
+        name = f"finite differences ({report.method.replace('_', '-')})"
+        print(
+            f"{name:<32}{report.fd_forward_passes:>16,}{report.fd_sample_passes:>14,}"
+            f"{_ms(report.fd_seconds)}"
         )
-        final = run.run()
-    except KeyboardInterrupt:
-        print("tui-backprop: interrupted", file=sys.stderr)
-        return EXIT_INTERRUPTED
-    finally:
-        if metrics is not None:
-            metrics.close()
-    if args.save and final.state in USABLE_END_STATES:
-        save_model(args.save, run.trainer.net, config, run.trainer.dataset.input_scaling)
-        print(f"saved the network to {args.save}")
-    if final.state == RunState.DIVERGED:
-        print(f"tui-backprop: {final.message}", file=sys.stderr)
-        return EXIT_DIVERGED
-    if final.state == RunState.FAILED:
-        print(f"tui-backprop: {final.message}", file=sys.stderr)
-        return EXIT_FAILED
+    one_sided = reports[1]
+    print(
+        f"\nChapter 2's count: one forward pass per parameter, (number of parameters + 1) = "
+        f"{one_sided.fd_forward_passes:,} passes over the batch against backprop's 2; "
+        f"one-sided took {one_sided.speedup:,.0f}× as long as backprop here."
+    )
+    widths = set(config.sizes)
+    if len(widths) == 1:
+        n = widths.pop()
+        count = seed_forward_pass_count(len(config.sizes), n, len(X))
+        print(f"(L−1)(n+1)n·m = {count:,} per-sample forward passes for L = {len(config.sizes)}.")
     return EXIT_OK
 
 
-def _open_metrics(path: str | None):
-    """Open the JSONL metrics file for writing, or raise ConfigError naming it."""
-    if path is None:
-        return None
-    try:
-        return open(path, "w", encoding="utf-8")  # noqa: SIM115 (closed by the caller)
-    except OSError as error:
-        raise ConfigError(f"--metrics {path}: cannot be written ({error.strerror})") from None
+def _ms(seconds: float) -> str:
+    """A right-aligned duration in milliseconds."""
+    return f"{seconds * 1e3:>10.2f} ms"
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -15,6 +15,7 @@ from typing import TextIO
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from tui_backprop.atomic import AtomicFile, WriteError
 from tui_backprop.data import Dataset
 from tui_backprop.engine import Network
 from tui_backprop.formatting import fixed, percent
@@ -36,7 +37,7 @@ class HeadlessRun:
         self,
         config: RunConfig,
         network: Network | None = None,
-        metrics: TextIO | None = None,
+        metrics: TextIO | AtomicFile | None = None,
         quiet: bool = False,
         console: Console | None = None,
         dataset: Dataset | None = None,
@@ -44,6 +45,8 @@ class HeadlessRun:
         """Build the trainer; draw a progress bar only when the output is a terminal."""
         self.config = config
         self.metrics = metrics
+        #: the metrics file's write error, if one stopped the run
+        self.write_error: WriteError | None = None
         self.quiet = quiet
         self.console = console or Console()
         self.trainer = Trainer(config, dataset, network=network, on_epoch=self._on_epoch)
@@ -88,11 +91,15 @@ class HeadlessRun:
 
     def _on_epoch(self, record: EpochRecord) -> None:
         """Write the epoch's JSON line, and a plain line when there is no progress bar."""
-        if self.metrics is not None:
+        if self.metrics is not None and self.write_error is None:
             row = {key: _json_number(v) for key, v in asdict(record).items()}
             row["dataset"] = self.config.dataset
-            self.metrics.write(json.dumps(row) + "\n")
-            self.metrics.flush()
+            try:
+                self.metrics.write(json.dumps(row) + "\n")
+                self.metrics.flush()
+            except WriteError as error:  # a full disk: stop, and let the caller report it
+                self.write_error = error
+                self.trainer.stop()
         if self._progress is None and not self.quiet:
             line = (
                 f"epoch {record.epoch:>4}/{self.config.epochs}  "

@@ -363,7 +363,7 @@ async def test_divergence_is_reported_and_the_app_stays_usable(
 ) -> None:
     """A huge η diverges: the status says so, a notification explains, space starts again."""
     config = app_xor_config.replace(
-        eta=1e300, activation="linear", output_activation="linear", cost="quadratic"
+        eta=1e6, activation="linear", output_activation="linear", cost="quadratic"
     )
     app = BackpropApp(config=config)
     async with app.run_test(notifications=True) as pilot:

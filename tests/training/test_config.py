@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tui_backprop.training import ConfigError, RunConfig, apply_overrides, from_dict
@@ -20,12 +22,12 @@ def test_defaults_are_valid_and_round_trip_through_toml(tmp_path):
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"eta": 0}, "eta = 0.0 must be a number > 0"),
-        ({"eta": "fast"}, "eta = 'fast' must be a number > 0"),
-        ({"lmbda": -1}, "lmbda = -1.0 must be a number ≥ 0"),
-        ({"batch_size": 0}, "batch_size = 0 must be a whole number ≥ 1"),
-        ({"epochs": 2.5}, "epochs = 2.5 must be a whole number ≥ 1"),
-        ({"sizes": [2]}, "sizes = \\[2\\] must be a list of at least two"),
+        ({"eta": 0}, "eta = 0.0 must be a number from 1e-9 to 1e6"),
+        ({"eta": "fast"}, "eta = 'fast' must be a number from 1e-9 to 1e6"),
+        ({"lmbda": -1}, "lmbda = -1.0 must be a number from 0 to 1e6"),
+        ({"batch_size": 0}, "batch_size = 0 must be a whole number from 1 to 1,000,000"),
+        ({"epochs": 2.5}, "epochs = 2.5 must be a whole number from 1 to 1,000,000"),
+        ({"sizes": [2]}, "sizes = \\[2\\] must be a list of 2 to 100 whole numbers"),
         ({"sizes": [2, 0, 1]}, "sizes"),
         ({"activation": "sigmoidd"}, "did you mean 'sigmoid'"),
         ({"cost": "mse"}, "cost = 'mse' must be one of quadratic, cross_entropy, log_likelihood"),
@@ -135,3 +137,32 @@ def test_every_field_carries_its_rule_and_the_network_arguments_are_the_engines(
     arguments = RunConfig().network_arguments()
     assert tuple(arguments) == NETWORK_ARGUMENTS
     assert Network(**arguments).config() == arguments
+
+
+@pytest.mark.parametrize(
+    ("override", "message"),
+    [
+        ("max_steps_per_second=1e-300", "must be 0 (full speed) or a number from 0.001 to 1e6"),
+        ("initial_weight=inf", "must be a number from -1000 to 1000"),
+        ("eta=1e-310", "eta = 1e-310 must be a number from 1e-9 to 1e6"),
+        ("epochs=10000000000", "must be a whole number from 1 to 1,000,000"),
+        ("seed=-1", "must be a whole number from 0 to"),
+        ("report_every_seconds=1e300", "must be a number from 0 to 3600"),
+        ("sizes=2-0-1", "whole numbers from 1 to 1,000,000"),
+    ],
+)
+def test_every_number_has_a_stated_range(override, message):
+    """Tiny and huge numbers are refused with the range (they used to overflow a timer,
+    divide by a subnormal η, or end in exit status 3)."""
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        apply_overrides(from_dict({"dataset": "xor", "sizes": [2, 4, 1]}), [override])
+
+
+def test_a_network_above_the_memory_limit_is_refused_with_its_numbers(monkeypatch):
+    """2-100000-100000-3: the parameter count and the bytes, before anything is allocated."""
+    monkeypatch.setenv("TUI_BACKPROP_MAX_MEMORY", "1G")
+    with pytest.raises(ConfigError) as info:
+        from_dict({"dataset": "spiral", "sizes": [2, 100_000, 100_000, 3]})
+    assert info.value.field == "sizes"
+    assert "needs 10,000,700,003 parameters and about 395.0 GiB of memory" in str(info.value)
+    assert "above the limit of 1.0 GiB (TUI_BACKPROP_MAX_MEMORY" in str(info.value)

@@ -11,7 +11,14 @@ import pytest
 
 from tui_backprop.cli import main
 from tui_backprop.data import load_dataset
-from tui_backprop.training.model_io import ModelFileError, load_input_scaling, load_model
+from tui_backprop.engine import Network
+from tui_backprop.training import from_dict
+from tui_backprop.training.model_io import (
+    ModelFileError,
+    load_input_scaling,
+    load_model,
+    save_model,
+)
 
 
 def write_table(path: Path, shift: float, seed: int) -> Path:
@@ -57,12 +64,14 @@ def test_a_saved_model_keeps_the_training_standardisation_and_load_applies_it(
 
 def test_a_broken_saved_standardisation_is_refused(tmp_path: Path) -> None:
     """A zero std or mismatched lengths in a model file: ModelFileError naming the file."""
+    config = from_dict({"dataset": "xor", "sizes": [2, 3, 1]})
+    net = Network(**config.network_arguments())
     path = tmp_path / "bad.npz"
-    np.savez(path, input_mean=np.zeros(2), input_std=np.array([1.0, 0.0]))
+    save_model(path, net, config, (np.zeros(2), np.array([1.0, 0.0])))
     with pytest.raises(ModelFileError, match="bad.npz: its input standardisation is unusable"):
         load_input_scaling(path)
-    np.savez(path, input_mean=np.zeros(3), input_std=np.ones(2))
-    with pytest.raises(ModelFileError, match="unusable"):
+    save_model(path, net, config, (np.zeros(3), np.ones(3)))
+    with pytest.raises(ModelFileError, match=r"bad.npz: its input means .* must have shape \(2,\)"):
         load_input_scaling(path)
-    np.savez(path, w0=np.zeros((1, 1)))
+    save_model(path, net, config)
     assert load_input_scaling(path) is None

@@ -11,17 +11,18 @@ import dataclasses
 import difflib
 import math
 import re
-import tomllib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import tomli_w
 
 from tui_backprop.atomic import write_text
 from tui_backprop.data import DatasetError, dataset_names, resolve_paths, validate_options
 from tui_backprop.engine import CHOICES, NETWORK_ARGUMENTS, check_pairing, check_sizes
+from tui_backprop.training import memory
 
 
 class ConfigError(ValueError):
@@ -38,6 +39,19 @@ class ConfigError(ValueError):
 
 
 _MISSING = object()  # a text that does not parse as the field's type
+
+# The ranges of the numeric fields: wide enough for every experiment in the book, narrow
+# enough that no value overflows a timer, a division or the memory.
+#: layers in ``sizes`` and neurons in one layer
+MAX_LAYERS, MAX_WIDTH = 100, 1_000_000
+#: |initial_weight| and |initial_bias| (chapter 3's saturated neuron starts at 2)
+INITIAL_LIMIT = 1e3
+#: η: the engine divides by it, so it must stay a normal number
+ETA_RANGE = (1e-9, 1e6)
+#: whole-number fields: epochs, mini-batch size, evaluation cadence and subset
+MAX_EPOCHS, MAX_BATCH, MAX_SAMPLES = 1_000_000, 1_000_000, 100_000_000
+#: a seed fits NumPy's generators as 64 bits
+MAX_SEED = 2**63 - 1
 
 
 @dataclass(frozen=True)
@@ -79,31 +93,40 @@ def _parsed(kind: type) -> Callable[[str], Any]:
     return parse
 
 
-def number(low: float, strict: bool = False, extra: str = "") -> Rule:
-    """A finite number ≥ low (> low when strict)."""
+def _short(x: float) -> str:
+    """A bound as people write it: 1e-9, 1e6, 0.001, 3600."""
+    return f"{x:g}".replace("e-0", "e-").replace("e+0", "e").replace("e+", "e")
+
+
+def number(low: float, high: float, strict: bool = False, zero: bool = False) -> Rule:
+    """A finite number from low (excluded when strict) to high; ``zero``: 0 allowed too."""
 
     def check(value: Any) -> Any:
         if not _is_number(value) or not math.isfinite(value):
             return _MISSING
-        ok = value > low if strict else value >= low
+        if zero and value == 0:
+            return 0.0
+        ok = (value > low if strict else value >= low) and value <= high
         return float(value) if ok else _MISSING
 
+    words = f"a number from {_short(low)} to {_short(high)}"
+    if strict:
+        words = f"a number > {_short(low)} and ≤ {_short(high)}"
+    if zero:
+        words = f"0 (full speed) or a number from {_short(low)} to {_short(high)}"
     return Rule(
-        f"a number {'>' if strict else '≥'} {low:g}{extra}",
-        check,
-        _parsed(float),
-        lambda value: float(value) if _is_number(value) else value,
+        words, check, _parsed(float), lambda value: float(value) if _is_number(value) else value
     )
 
 
-def whole(low: int) -> Rule:
-    """A whole number ≥ low."""
+def whole(low: int, high: int) -> Rule:
+    """A whole number from low to high."""
 
     def check(value: Any) -> Any:
-        ok = isinstance(value, int) and not isinstance(value, bool) and value >= low
+        ok = isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
         return value if ok else _MISSING
 
-    return Rule(f"a whole number ≥ {low}", check, _parsed(int))
+    return Rule(f"a whole number from {low} to {high:,}", check, _parsed(int))
 
 
 def one_of(names: Iterable[str]) -> Rule:
@@ -117,12 +140,13 @@ def one_of(names: Iterable[str]) -> Rule:
 
 
 def _optional_number(value: Any) -> Any:
-    """None (left out), or a finite number."""
+    """None (left out), or a number from −INITIAL_LIMIT to INITIAL_LIMIT."""
     if value is None or (isinstance(value, str) and value.strip().lower() in ("", "none")):
         return None
     if isinstance(value, str):
         value = _parsed(float)(value)
-    return float(value) if _is_number(value) and math.isfinite(value) else _MISSING
+    ok = _is_number(value) and math.isfinite(value) and abs(value) <= INITIAL_LIMIT
+    return float(value) if ok else _MISSING
 
 
 def _parse_sizes(text: str) -> Any:
@@ -136,13 +160,16 @@ def _parse_sizes(text: str) -> Any:
 
 
 def _check_sizes(value: Any) -> Any:
-    """A list (from TOML or parsed text) that the engine's ``check_sizes`` accepts."""
+    """A list (from TOML or parsed text) that the engine's ``check_sizes`` accepts, of 2 to
+    MAX_LAYERS layers of at most MAX_WIDTH neurons (the memory all of them need is checked
+    with the other fields, by ``_check_combination``)."""
     if not isinstance(value, list):
         return _MISSING
     try:
-        return check_sizes(value)
+        sizes = check_sizes(value)
     except ValueError:
         return _MISSING
+    return sizes if len(sizes) <= MAX_LAYERS and max(sizes) <= MAX_WIDTH else _MISSING
 
 
 TEXT = Rule("a string", lambda value: value if isinstance(value, str) else _MISSING)
@@ -150,9 +177,15 @@ TABLE = Rule(
     "a table of dataset options", lambda value: dict(value) if isinstance(value, dict) else _MISSING
 )
 SIZES = Rule(
-    "a list of at least two whole numbers ≥ 1, such as [2, 16, 1]", _check_sizes, _parse_sizes
+    f"a list of 2 to {MAX_LAYERS} whole numbers from 1 to {MAX_WIDTH:,}, such as [2, 16, 1]",
+    _check_sizes,
+    _parse_sizes,
 )
-OPTIONAL_NUMBER = Rule("a number (or leave it out to use init)", _optional_number)
+OPTIONAL_NUMBER = Rule(
+    f"a number from {_short(-INITIAL_LIMIT)} to {_short(INITIAL_LIMIT)} "
+    "(or leave it out to use init)",
+    _optional_number,
+)
 
 
 @dataclass
@@ -195,42 +228,40 @@ class RunConfig:
     initial_bias: float | None = field(default=None, metadata=_rule(OPTIONAL_NUMBER))
     """When set, every bias starts at this value (chapter 3's saturated neuron: w = b = 2)."""
 
-    eta: float = field(default=0.5, metadata=_rule(number(0, strict=True)))
-    """The learning rate η (> 0)."""
+    eta: float = field(default=0.5, metadata=_rule(number(*ETA_RANGE)))
+    """The learning rate η (from 1e-9 to 1e6)."""
 
-    lmbda: float = field(default=0.0, metadata=_rule(number(0)))
+    lmbda: float = field(default=0.0, metadata=_rule(number(0, 1e6)))
     """The L2 regularisation parameter λ (≥ 0); the weights decay by (1 − ηλ/n) each step."""
 
-    batch_size: int = field(default=10, metadata=_rule(whole(1)))
+    batch_size: int = field(default=10, metadata=_rule(whole(1, MAX_BATCH)))
     """The mini-batch size m (≥ 1)."""
 
-    epochs: int = field(default=30, metadata=_rule(whole(1)))
+    epochs: int = field(default=30, metadata=_rule(whole(1, MAX_EPOCHS)))
     """How many passes over the training data (≥ 1)."""
 
-    seed: int = field(default=0, metadata=_rule(whole(0)))
+    seed: int = field(default=0, metadata=_rule(whole(0, MAX_SEED)))
     """Seeds the initial weights and the shuffling, so that a run can be repeated exactly."""
 
     dtype: str = field(default="float64", metadata=_rule(one_of(CHOICES["dtype"])))
     """float64 or float32."""
 
-    max_steps_per_second: float = field(
-        default=0.0, metadata=_rule(number(0, extra=" (0 for full speed)"))
-    )
+    max_steps_per_second: float = field(default=0.0, metadata=_rule(number(1e-3, 1e6, zero=True)))
     """Slow training down to at most this many mini-batch steps a second (0: full speed),
     so that a tiny experiment can be watched; the app can change it while training."""
 
-    report_every_steps: int = field(default=0, metadata=_rule(whole(0)))
+    report_every_steps: int = field(default=0, metadata=_rule(whole(0, MAX_SAMPLES)))
     """Report a snapshot every N mini-batch steps (0: only by time)."""
 
-    report_every_seconds: float = field(default=0.1, metadata=_rule(number(0)))
+    report_every_seconds: float = field(default=0.1, metadata=_rule(number(0, 3600)))
     """Report a snapshot at most every T seconds of training (0: only by steps); a consumer
     may ask the trainer for its own cadence instead."""
 
-    eval_every: int = field(default=1, metadata=_rule(whole(1)))
+    eval_every: int = field(default=1, metadata=_rule(whole(1, MAX_EPOCHS)))
     """Evaluate on the training subset and the test split every N epochs (and after the
     last); raise it when epochs are tiny, so that evaluating does not rival training."""
 
-    eval_max_samples: int = field(default=2_000, metadata=_rule(whole(1)))
+    eval_max_samples: int = field(default=2_000, metadata=_rule(whole(1, MAX_SAMPLES)))
     """Evaluate the training cost and accuracy on at most this many samples (a fixed subset);
     the test split is always evaluated whole."""
 
@@ -298,13 +329,17 @@ def from_dict(data: dict[str, Any], source: str = "") -> RunConfig:
 
 
 def _check_combination(config: RunConfig, source: str) -> None:
-    """Check what no single field can: the engine's output/cost pairing, and the dataset's
-    options."""
+    """Check what no single field can: the engine's output/cost pairing, the memory the
+    network needs (``training/memory.py``) and the dataset's options."""
     where = f"{source}: " if source else ""
     try:
         check_pairing(config.output_activation, config.cost, config.sizes[-1])
     except ValueError as error:
         raise ConfigError(f"{where}{error}", field="output_activation") from None
+    itemsize = np.dtype(config.dtype).itemsize
+    too_big = memory.over_limit(config.sizes, itemsize, config.batch_size)
+    if too_big:
+        raise _fail(source, "sizes", config.sizes, too_big)
     try:
         config.dataset_options = validate_options(config.dataset, config.dataset_options)
     except DatasetError as error:
@@ -352,18 +387,11 @@ def apply_overrides(config: RunConfig, overrides: list[str], source: str = "--se
 
 
 def load(path: str | Path) -> RunConfig:
-    """Read and validate a TOML preset file."""
+    """Read and validate a TOML preset file (bounded, UTF-8, setting at least one field)."""
+    from tui_backprop.training.toml_file import read_table  # it raises our ConfigError
+
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: no such preset file") from None
-    except OSError as error:
-        raise ConfigError(f"{path}: cannot be read ({error.strerror})") from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"{path}: not valid TOML: {error}") from None
+    data = read_table(path)
     data.pop("expect", None)  # what `reproduce` checks (tui_backprop.experiments), not the run
     if "book" in data:  # the book's numbers to show beside the run's (training.book)
         from tui_backprop.training.book import parse_book
@@ -372,7 +400,17 @@ def load(path: str | Path) -> RunConfig:
     options = data.get("dataset_options")
     if isinstance(options, dict) and isinstance(data.get("dataset"), str):
         data["dataset_options"] = resolve_paths(data["dataset"], options, path.parent)
-    return from_dict(data, source=str(path))
+    return from_toml(data, source=str(path))
+
+
+def from_toml(data: dict[str, Any], source: str) -> RunConfig:
+    """``from_dict`` for a TOML table: a number or a list written as a string is refused
+    (text such as ``'2-16-1'`` is for ``--set`` and the form, where everything is text)."""
+    for name, value in data.items():
+        rule = RULES.get(name)
+        if rule is not None and rule.parse is not None and isinstance(value, str):
+            raise _fail(source, name, value, f"must be {rule.allowed}, written without quotes")
+    return from_dict(data, source=source)
 
 
 def dumps(config: RunConfig) -> str:

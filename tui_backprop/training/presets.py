@@ -44,11 +44,24 @@ def list_presets() -> list[PresetInfo]:
     return infos
 
 
+def preset_file(name_or_path: str) -> Path | None:
+    """The file ``--preset`` names when it is a path (not a shipped preset's name), else None."""
+    candidate = Path(name_or_path).expanduser()
+    if name_or_path.strip() and (candidate.suffix == ".toml" or candidate.exists()):
+        return candidate
+    return None
+
+
 def load_preset(name_or_path: str) -> RunConfig:
     """Load a shipped preset by name, or any TOML file by path."""
-    candidate = Path(name_or_path)
-    if candidate.suffix == ".toml" or candidate.exists():
-        return load(candidate)
+    if not name_or_path.strip():
+        raise ConfigError(
+            f"--preset {name_or_path!r}: an empty name; give a preset "
+            f"({', '.join(preset_names())}) or a path to a .toml file"
+        )
+    path = preset_file(name_or_path)
+    if path is not None:
+        return load(path)
     path = presets_dir() / f"{name_or_path}.toml"
     if not path.exists():
         names = preset_names()
