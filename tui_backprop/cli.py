@@ -181,6 +181,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("tui-backprop: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
+    finally:
+        memory.set_limit(None)  # main() is also called in-process (tests, scripts)
 
 
 def _load_config(preset: str | None, overrides: list[str]) -> RunConfig:

@@ -64,7 +64,7 @@ def test_reproduce_runs_experiments_in_parallel_and_prints_the_table(
 
 
 #: a run that diverges within its first epoch
-DIVERGING = 'eta = 1e10\nactivation = "relu"\noutput_activation = "linear"\ncost = "quadratic"\n'
+DIVERGING = 'eta = 1e6\nactivation = "relu"\noutput_activation = "linear"\ncost = "quadratic"\n'
 
 
 def write_experiment(path: Path, expect: str, extra: str = "") -> Path:

@@ -19,7 +19,7 @@ def _refused(name_or_path, message):
 
 def test_an_empty_name_is_not_the_default():
     """--preset "" is refused, listing the presets (it used to train the default)."""
-    _refused("", "an empty name; give a preset (circles, digits")
+    _refused("", "an empty name; give a preset (book-ch1-digits")
     _refused("  ", "an empty name")
 
 
