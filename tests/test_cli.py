@@ -66,7 +66,7 @@ def test_save_and_load_continue_the_same_network(tmp_path):
         (["train", "--preset", "digts"], "did you mean 'digits'"),
         (
             ["train", "--preset", "xor", "--set", "eta=-1"],
-            "eta = -1.0 must be a number from 1e-9 to 1e6",
+            "eta = -1.0 must be a number > 0 and ≤ 1e6",
         ),
         (["train", "--preset", "xor", "--set", "sizes=2-8-3"], "must start with 2 and end with 1"),
         (["train", "--preset", "xor", "--set", "wat=1"], "unknown field 'wat'"),

@@ -33,7 +33,7 @@ def test_the_grid_is_every_combination_times_the_seeds() -> None:
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
-        (["eta=0.1,-1"], r"sweep cell eta=-1: .*eta = -1.0 must be a number from 1e-9 to 1e6"),
+        (["eta=0.1,-1"], r"sweep cell eta=-1: .*eta = -1.0 must be a number > 0 and ≤ 1e6"),
         (["eta="], r"--set 'eta=': the grid needs one or more values"),
         (["eta=0.1,,1"], r"none empty"),
         (["etta=0.1,1"], r"sweep cell etta=0.1: .*did you mean 'eta'"),

@@ -46,8 +46,8 @@ _MISSING = object()  # a text that does not parse as the field's type
 MAX_LAYERS, MAX_WIDTH = 100, 1_000_000
 #: |initial_weight| and |initial_bias| (chapter 3's saturated neuron starts at 2)
 INITIAL_LIMIT = 1e3
-#: η: the engine divides by it, so it must stay a normal number
-ETA_RANGE = (1e-9, 1e6)
+#: η: any positive step up to a million (a subnormal η trains: the engine never divides by it)
+MAX_ETA = 1e6
 #: whole-number fields: epochs, mini-batch size, evaluation cadence and subset
 MAX_EPOCHS, MAX_BATCH, MAX_SAMPLES = 1_000_000, 1_000_000, 100_000_000
 #: a seed fits NumPy's generators as 64 bits
@@ -228,8 +228,8 @@ class RunConfig:
     initial_bias: float | None = field(default=None, metadata=_rule(OPTIONAL_NUMBER))
     """When set, every bias starts at this value (chapter 3's saturated neuron: w = b = 2)."""
 
-    eta: float = field(default=0.5, metadata=_rule(number(*ETA_RANGE)))
-    """The learning rate η (from 1e-9 to 1e6)."""
+    eta: float = field(default=0.5, metadata=_rule(number(0, MAX_ETA, strict=True)))
+    """The learning rate η (> 0 and ≤ 1e6)."""
 
     lmbda: float = field(default=0.0, metadata=_rule(number(0, 1e6)))
     """The L2 regularisation parameter λ (≥ 0); the weights decay by (1 − ηλ/n) each step."""
