@@ -305,8 +305,9 @@ def _check_field(name: str, value: Any, source: str) -> Any:
         value = rule.normal(value)
     checked = rule.check(value)
     if checked is _MISSING:
-        close = difflib.get_close_matches(value, rule.choices, n=1) if rule.choices else []
-        hint = f" (did you mean {close[0]!r}?)" if close and isinstance(value, str) else ""
+        typed = isinstance(value, str) and rule.choices
+        close = difflib.get_close_matches(value, rule.choices, n=1) if typed else []
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
         raise _fail(source, name, value, f"must be {rule.allowed}{hint}")
     return checked
 
