@@ -92,7 +92,10 @@ class HeadlessRun:
     def _on_epoch(self, record: EpochRecord) -> None:
         """Write the epoch's JSON line, and a plain line when there is no progress bar."""
         if self.metrics is not None and self.write_error is None:
-            row = {key: _json_number(v) for key, v in asdict(record).items()}
+            row = {
+                key: [_json_number(s) for s in v] if key == "saturation" else _json_number(v)
+                for key, v in asdict(record).items()
+            }
             row["dataset"] = self.config.dataset
             try:
                 self.metrics.write(json.dumps(row) + "\n")

@@ -58,3 +58,30 @@ async def test_vanishing_gradients_shows_the_books_bars_beside_ours() -> None:
         assert value in text
     assert "chapter 5" in text
     assert "Saturated / dead" in text
+
+
+async def test_the_heatmap_marks_dead_neurons_beside_delta() -> None:
+    """ReLUs with biases of −100 are all dead after `n`: the δ heatmap marks them and
+    says how many."""
+    from tests.app.screen import screen_text
+    from tui_backprop.training import from_dict
+
+    config = from_dict(
+        {
+            "dataset": "xor",
+            "dataset_options": {"n_samples": 100, "seed": 1},
+            "sizes": [2, 6, 4, 1],
+            "activation": "relu",
+            "initial_bias": -100.0,
+            "epochs": 5,
+        }
+    )
+    app = BackpropApp(preset="dead", config=config)
+    async with app.run_test(size=(120, 40)) as pilot:
+        while app.trainer is None:
+            await pilot.pause(0.01)
+        await pilot.press("n")
+        while app.latest is None or app.latest.step < 1:
+            await pilot.pause(0.02)
+        await pilot.pause()
+        assert "▌ 6/6 dead" in screen_text(app)

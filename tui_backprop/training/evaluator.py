@@ -96,6 +96,9 @@ class EpochRecord:
     train_accuracy: float | None
     test_accuracy: float | None
     seconds: float  # wall time since the run started, pauses included
+    #: per layer, the share of neurons saturated or dead on the epoch's last mini-batch
+    #: (None where the activation cannot saturate)
+    saturation: tuple[float | None, ...] = ()
 
     @classmethod
     def of(
@@ -106,6 +109,7 @@ class EpochRecord:
         eta: float,
         evaluation: Evaluation,
         seconds: float,
+        saturation: tuple[float | None, ...] = (),
     ) -> EpochRecord:
         """The record of an evaluation at a point of the run."""
         return cls(
@@ -118,4 +122,5 @@ class EpochRecord:
             evaluation.train_accuracy,
             evaluation.test_accuracy,
             seconds,
+            saturation,
         )

@@ -13,6 +13,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from tui_backprop.engine import Gradients
+from tui_backprop.training.inspector_rows import Architecture, sigma_prime_of
+
 #: a slope below this share of σ's maximum counts as saturated
 SATURATION_SHARE = 0.01
 #: the largest slope of each saturating activation: σ'(0)
@@ -67,3 +70,17 @@ def network_saturation(
         layer_saturation(output_activation if l == last else activation, z, slope)
         for l, (z, slope) in enumerate(zip(zs, sigma_primes))
     )
+
+
+def saturation_of(gradients: Gradients, architecture: Architecture) -> tuple[LayerSaturation, ...]:
+    """Every layer's saturation on the mini-batch of ``gradients``, from the engine's z and
+    σ'(z)."""
+    slopes = [sigma_prime_of(gradients, architecture, l) for l in range(len(gradients.zs))]
+    return network_saturation(
+        gradients.zs, slopes, architecture.activation, architecture.output_activation
+    )
+
+
+def shares(layers: tuple[LayerSaturation, ...]) -> tuple[float | None, ...]:
+    """The share of saturated or dead neurons per layer (None where not measured)."""
+    return tuple(layer.share for layer in layers)

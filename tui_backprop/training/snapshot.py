@@ -12,6 +12,7 @@ import numpy as np
 
 from tui_backprop.training.evaluator import Evaluation
 from tui_backprop.training.inspection import Checkpoint, Divergence, Parameters, StepDetail
+from tui_backprop.training.saturation import LayerSaturation
 from tui_backprop.training.states import TERMINAL_STATES, RunState
 
 
@@ -103,6 +104,8 @@ class Snapshot:
     step_detail: StepDetail | None = None  # the latest step in full, when asked for
     parameters: Parameters | None = None  # a copy of w and b, when asked for (rewind)
     divergence: Divergence | None = None  # where a diverged run first went wrong
+    #: per layer, the neurons saturated (sigmoid, tanh) or dead (ReLU) on the latest batch
+    saturation: tuple[LayerSaturation, ...] = ()
 
     @property
     def is_terminal(self) -> bool:

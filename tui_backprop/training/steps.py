@@ -15,6 +15,7 @@ from tui_backprop.engine import Gradients
 from tui_backprop.training import divergence
 from tui_backprop.training.evaluator import EpochRecord
 from tui_backprop.training.inspection import Parameters, StepDetail, copy_gradients
+from tui_backprop.training.saturation import shares
 from tui_backprop.training.states import RunState
 
 #: the last finite parameters are copied at every epoch's start and this often in between,
@@ -117,7 +118,13 @@ class Steps:
             seconds = time.perf_counter() - self._started_at
             self.on_epoch(
                 EpochRecord.of(
-                    self.epoch, self.step_count, self.samples_seen, self.eta, evaluation, seconds
+                    self.epoch,
+                    self.step_count,
+                    self.samples_seen,
+                    self.eta,
+                    evaluation,
+                    seconds,
+                    shares(self._saturation()),
                 )
             )
         reason = divergence.cost_runaway(evaluation.train_cost, self._watch.start_cost)

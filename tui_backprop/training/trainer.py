@@ -33,7 +33,9 @@ from tui_backprop.training.inspection import (
     StepDetail,
     load_parameters,
 )
+from tui_backprop.training.inspector_rows import Architecture
 from tui_backprop.training.recorder import RunRecorder, gradient_summary
+from tui_backprop.training.saturation import LayerSaturation, saturation_of
 from tui_backprop.training.schedule import BatchSchedule
 from tui_backprop.training.snapshot import Snapshot
 from tui_backprop.training.states import RunState
@@ -105,6 +107,7 @@ class Trainer(Controls, Steps):
         self.samples_seen = 0
         self._started_at = time.perf_counter()
         self._last_grads: Gradients | None = None
+        self._architecture = Architecture.of(config)
         self._last_Y: np.ndarray | None = None
         self._evaluation: Evaluation | None = None
         self._detail: StepDetail | None = None
@@ -373,4 +376,11 @@ class Trainer(Controls, Steps):
             step_detail=detail if detail is not None and detail.step == self.step_count else None,
             parameters=Parameters.of(self.net) if self._parameters_wanted else None,
             divergence=self._divergence,
+            saturation=self._saturation(),
         )
+
+    def _saturation(self) -> tuple[LayerSaturation, ...]:
+        """Saturated and dead neurons of the latest mini-batch (none before a step)."""
+        if self._last_grads is None:
+            return ()
+        return saturation_of(self._last_grads, self._architecture)

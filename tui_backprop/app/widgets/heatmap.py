@@ -15,10 +15,11 @@ from textual.reactive import reactive
 
 from tui_backprop.app.widgets.canvas import half_block_lines, lines_renderable, merge_cells
 from tui_backprop.app.widgets.pacing import Pacer
-from tui_backprop.app.widgets.palette import diverging_palette
+from tui_backprop.app.widgets.palette import Palette, diverging_palette
 from tui_backprop.app.widgets.panel import SnapshotPanel
 from tui_backprop.app.widgets.text import PLACEHOLDER, centred, fit_text, note_in_middle
 from tui_backprop.training import RunState, Snapshot
+from tui_backprop.training.saturation import LayerSaturation
 
 #: colour levels on each side of 0
 HALF_LEVELS = 16
@@ -26,6 +27,11 @@ HALF_LEVELS = 16
 MAX_CELL = 8
 PALETTE = diverging_palette(HALF_LEVELS)
 NAN_INDEX = 2 * HALF_LEVELS + 1
+#: a saturated or dead neuron is marked left of its row in this colour (one column, a gap)
+MARK_COLOR = (230, 159, 0)
+MARK_INDEX = NAN_INDEX + 1
+MARKED_PALETTE = Palette(np.vstack([PALETTE.rgb, np.array([MARK_COLOR], dtype=np.uint8)]))
+GUTTER = 2
 TITLE_STYLE = Style(bold=True)
 MUTED = Style(dim=True)
 
@@ -44,6 +50,15 @@ def group_max_magnitude(matrix: np.ndarray, bins: int, axis: int) -> np.ndarray:
     high = np.maximum.reduceat(matrix, starts, axis=axis)  # NaN propagates through both
     low = np.minimum.reduceat(matrix, starts, axis=axis)
     return np.where(np.abs(low) > np.abs(high), low, high)
+
+
+def group_any(mask: np.ndarray, bins: int) -> np.ndarray:
+    """A boolean per neuron gathered into ``bins`` runs as ``group_max_magnitude`` does:
+    True when any neuron of the run is."""
+    if bins >= mask.size or bins < 1:
+        return mask
+    starts = np.linspace(0, mask.size, bins + 1).astype(int)[:-1]
+    return np.logical_or.reduceat(mask, starts)
 
 
 def color_indices(matrix: np.ndarray, scale: float) -> np.ndarray:
@@ -146,8 +161,11 @@ class DeltaHeatmap(SnapshotPanel):
         scale = largest if largest > 0 else 1.0
         caption_lines = 2 if height >= 12 else 1 if height >= 4 else 0
         pixel_rows = max(2 * (height - 1 - caption_lines), 2)
-        matrix, row_group, col_group = self._fit(delta, width, pixel_rows)
-        lines = self._matrix_lines(matrix, scale, width, pixel_rows)
+        saturation = self._saturation()
+        room = width - GUTTER if saturation is not None else width
+        matrix, row_group, col_group = self._fit(delta, room, pixel_rows)
+        marks = None if saturation is None else group_any(saturation.mask, matrix.shape[0])
+        lines = self._matrix_lines(matrix, scale, width, pixel_rows, marks)
         parts: list[RenderableType] = [title, lines_renderable(lines)]
         if caption_lines and largest == 0:
             note = "δ = 0 everywhere" if finite.size else "δ is NaN everywhere (black)"
@@ -155,8 +173,21 @@ class DeltaHeatmap(SnapshotPanel):
         elif caption_lines:
             parts.append(lines_renderable([self._legend(scale, width)]))
         if caption_lines > 1:
-            parts.append(self._caption(row_group, col_group, width))
+            note = ""
+            if saturation is not None:
+                note = f"▌ {saturation.count}/{saturation.mask.size} {saturation.kind}"
+            parts.append(self._caption(row_group, col_group, width, note))
         return Group(*parts)
+
+    def _saturation(self) -> LayerSaturation | None:
+        """The saturated or dead neurons of the layer shown (None where not measured)."""
+        assert self._snapshot is not None
+        layers = self._snapshot.saturation
+        if self.layer_index >= len(layers) or not layers[self.layer_index].kind:
+            return None
+        layer = layers[self.layer_index]
+        neurons = self._snapshot.delta[self.layer_index].shape[1]
+        return layer if layer.mask.size == neurons else None
 
     def _title(self, width: int) -> str:
         """The title, δ^l  layer k of N  (n neurons × m samples), shortened to fit."""
@@ -186,18 +217,28 @@ class DeltaHeatmap(SnapshotPanel):
 
     @staticmethod
     def _matrix_lines(
-        matrix: np.ndarray, scale: float, width: int, pixel_rows: int
+        matrix: np.ndarray,
+        scale: float,
+        width: int,
+        pixel_rows: int,
+        marks: np.ndarray | None = None,
     ) -> list[list[Segment]]:
-        """Half-block lines of the coloured matrix, cells scaled up when few, centred."""
+        """Half-block lines of the coloured matrix, cells scaled up when few, centred; with
+        ``marks`` (one per row), a column marking saturated or dead neurons on the left."""
         rows, cols = matrix.shape
-        cell_width = max(1, min(width // cols, MAX_CELL))
+        room = width - GUTTER if marks is not None else width
+        cell_width = max(1, min(room // cols, MAX_CELL))
         cell_height = max(1, min(pixel_rows // rows, cell_width))
         indices = color_indices(matrix, scale)
         pixels = np.repeat(np.repeat(indices, cell_height, axis=0), cell_width, axis=1)
+        if marks is not None:
+            column = np.repeat(np.where(marks, MARK_INDEX, -1), cell_height)[:, None]
+            gap = np.full_like(column, -1)
+            pixels = np.hstack([column, gap, pixels])
         margin = (width - pixels.shape[1]) // 2
         if margin > 0:
             pixels = np.pad(pixels, ((0, 0), (margin, 0)), constant_values=-1)
-        return half_block_lines(pixels, PALETTE)
+        return half_block_lines(pixels, MARKED_PALETTE)
 
     @staticmethod
     def _legend(scale: float, width: int) -> list[Segment]:
@@ -217,8 +258,9 @@ class DeltaHeatmap(SnapshotPanel):
         return [Segment(" " * margin), *segments] if used <= width else segments
 
     @staticmethod
-    def _caption(row_group: int, col_group: int, width: int) -> Text:
-        """What the axes are, and how cells were grouped when the matrix did not fit."""
+    def _caption(row_group: int, col_group: int, width: int, note: str = "") -> Text:
+        """What the axes are, how cells were grouped when the matrix did not fit, and the
+        ``note`` on marked neurons."""
         grouped = []
         if row_group > 1:
             grouped.append(f"up to {row_group} neurons")
@@ -227,5 +269,8 @@ class DeltaHeatmap(SnapshotPanel):
         long = "rows: neurons · columns: samples of the mini-batch"
         if grouped:
             long += f" · a cell = largest |δ| of {' × '.join(grouped)}"
-        text = fit_text([long, "rows: neurons · columns: samples", "neurons × samples"], width)
+        candidates = [long, "rows: neurons · columns: samples", "neurons × samples"]
+        if note:
+            candidates = [f"{note} · {c}" for c in candidates] + [note]
+        text = fit_text(candidates, width)
         return Text(centred(text, width), style=MUTED, no_wrap=True, overflow="crop")
