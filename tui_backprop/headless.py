@@ -6,10 +6,8 @@ The same ``Trainer`` as the app's, driven in the main thread.
 from __future__ import annotations
 
 import json
-import math
 import sys
 import time
-from dataclasses import asdict
 from typing import TextIO
 
 from rich.console import Console
@@ -21,13 +19,6 @@ from tui_backprop.engine import Network
 from tui_backprop.formatting import fixed, percent
 from tui_backprop.training import EpochRecord, RunConfig, Snapshot, Trainer
 from tui_backprop.training.states import USABLE_END_STATES
-
-
-def _json_number(value: float | int | None) -> float | int | None:
-    """A JSON-safe number: NaN and infinities become null; whole numbers stay whole."""
-    if value is None or isinstance(value, int):
-        return value
-    return float(value) if math.isfinite(value) else None
 
 
 class HeadlessRun:
@@ -92,10 +83,7 @@ class HeadlessRun:
     def _on_epoch(self, record: EpochRecord) -> None:
         """Write the epoch's JSON line, and a plain line when there is no progress bar."""
         if self.metrics is not None and self.write_error is None:
-            row = {
-                key: [_json_number(s) for s in v] if key == "saturation" else _json_number(v)
-                for key, v in asdict(record).items()
-            }
+            row = record.json_row()
             row["dataset"] = self.config.dataset
             try:
                 self.metrics.write(json.dumps(row) + "\n")

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import contextlib
 import json
-import math
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -47,13 +46,6 @@ class RunResult:
         return self.epochs[-1].get(key) if self.epochs else None
 
 
-def json_number(value: float | int | None) -> float | int | None:
-    """A JSON-safe number: NaN and infinities become null; whole numbers stay whole."""
-    if value is None or isinstance(value, int):
-        return value
-    return float(value) if math.isfinite(value) else None
-
-
 def write_jsonl(path: str | Path, rows: list[dict[str, Any]]) -> None:
     """Write rows as JSON lines to path atomically (WriteError naming it on failure)."""
     write_text(path, "".join(json.dumps(row) + "\n" for row in rows))
@@ -85,7 +77,7 @@ def train_job(
         dataset = run_config.dataset
 
         def on_epoch(record) -> None:
-            row = {key: json_number(value) for key, value in asdict(record).items()}
+            row = record.json_row()
             rows.append({**row, "dataset": dataset})
             _report(progress, record.epoch, run_config.epochs)
 

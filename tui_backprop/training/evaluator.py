@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 
@@ -100,6 +101,18 @@ class EpochRecord:
     #: (None where the activation cannot saturate)
     saturation: tuple[float | None, ...] = ()
 
+    def json_row(self) -> dict:
+        """The record as JSON-ready values (NaN and infinities become None): one line of
+        the headless ``--metrics`` file and of a sweep's runs."""
+        row = {}
+        for field in dataclasses.fields(self):
+            value = getattr(self, field.name)
+            if isinstance(value, tuple):
+                row[field.name] = [_json_number(v) for v in value]
+            else:
+                row[field.name] = _json_number(value)
+        return row
+
     @classmethod
     def of(
         cls,
@@ -124,3 +137,10 @@ class EpochRecord:
             seconds,
             saturation,
         )
+
+
+def _json_number(value: float | int | None) -> float | int | None:
+    """A JSON-safe number: NaN and infinities become None; whole numbers stay whole."""
+    if value is None or isinstance(value, int):
+        return value
+    return float(value) if math.isfinite(value) else None
