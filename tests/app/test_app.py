@@ -219,9 +219,9 @@ async def test_an_invalid_architecture_shows_why_and_does_not_start(
         sizes = app.main.form.query_one("#field-sizes", Input)
         error = app.main.form.query_one("#sizes-error")
         for text, reason in [
-            ("2-abc-1", "must be a list"),
-            ("2", "must be a list"),
-            ("2-0-1", "must be a list"),
+            ("2-abc-1", "whole numbers joined by dashes, such as 2-16-1"),
+            ("2", "an input and an output layer at least"),
+            ("2-0-1", "at least 1 neuron (2-0-1 has a 0)"),
             ("3-5-1", "must start with 2 and end with 1"),
         ]:
             sizes.focus()

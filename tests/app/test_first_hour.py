@@ -11,6 +11,7 @@ import pytest
 from rich.style import Style
 from textual.containers import VerticalScroll
 from textual.pilot import Pilot
+from textual.widgets import Select
 
 from tests.app.screen import screen_text
 from tui_backprop.app import BackpropApp
@@ -80,6 +81,26 @@ def panel_text(app: BackpropApp, panel_id: str) -> str:
     return "\n".join(line[region.x : region.right] for line in lines)
 
 
+# -- 2. a new dataset never leaves an impossible output/cost pair ----------------------------
+
+
+async def test_a_dataset_with_one_output_resets_softmax_and_says_so() -> None:
+    """spiral (softmax · log-likelihood over 3 outputs) → xor (1 output): the form shows a
+    pair that can learn, a notice says why, and a step gives a non-zero gradient."""
+    app = BackpropApp(preset="spiral")
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await wait_until(pilot, lambda: app.trainer is not None, "the first network")
+        app.main.form.query_one("#field-dataset", Select).value = "xor"
+        await wait_until(pilot, lambda: app.config.dataset == "xor", "the xor network")
+        text = screen_text(app)
+        assert "out/cost  sigmoid · cross-entropy" in text and "2-16-16-1" in text
+        await wait_until(pilot, lambda: "softmax needs" in screen_text(app), "the notice")
+        assert app.main.form.errors == {}
+        await pilot.press("n")
+        await wait_until(pilot, lambda: app.latest is not None and app.latest.step == 1, "a step")
+        assert app.latest.grad_norm_b[-1] > 0
+
+
 # -- 3. the vanishing-gradients ratio says when it was measured -------------------------------
 
 
@@ -104,6 +125,28 @@ async def test_gradient_ratio_names_the_start_and_now(size) -> None:
 
 def test_vanishing_preset_description_says_the_ratio_is_at_the_start() -> None:
     assert "at the start" in load_preset("vanishing-gradients").description
+
+
+# -- 8. the layers field answers in the form's notation -------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "reason"),
+    [
+        ("2-0-3", "every layer needs at least 1 neuron (2-0-3 has a 0)"),
+        ("2-x-3", "write whole numbers joined by dashes, such as 2-16-3"),
+        ("3-8-3", "must start with 2 and end with 3: spiral has 2 inputs and 3 outputs"),
+    ],
+)
+async def test_the_layers_error_is_written_as_the_user_types_layers(typed, reason) -> None:
+    app = BackpropApp(preset="spiral")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(pilot, lambda: app.main.form.shape is not None, "the first network")
+        await pilot.press("e", *["backspace"] * 12, *typed)
+        error = app.main.form.query_one("#sizes-error")
+        text = " ".join(line.strip("│ ") for line in panel_text(app, "form").splitlines())
+        assert error.display and reason in text
+        assert "[" not in text and "sizes =" not in text
 
 
 # -- 4. ‖∇w^l‖ (BP4) has a key and shows in every layout -------------------------------------
@@ -131,7 +174,8 @@ async def test_w_plots_weight_gradients_in_the_small_all_panels_view() -> None:
     app = BackpropApp(preset="spiral")
     async with app.run_test(size=(80, 24)) as pilot:
         await show_on_app(pilot, app, snapshot)
-        assert "w ∇w" in screen_text(app).splitlines()[-1]  # the footer offers the key
+        footer = lambda: screen_text(app).splitlines()[-1]  # noqa: E731
+        await wait_until(pilot, lambda: "w ∇w" in footer(), "the footer to offer w")
         await pilot.press("w")
         assert "dots: ‖∇w‖" in panel_text(app, "gradients")
 
@@ -196,7 +240,9 @@ async def test_a_text_field_shows_its_focus_and_the_footer_offers_only_escape() 
         for typed_key in ("+ -", "η", "Run/Pause", "Step", "Quit"):
             assert typed_key not in footer, typed_key
         assert "esc: back to the keys" in screen_text(app)
-        await pilot.press("escape")
+        await pilot.press("end", "plus")  # typed into the field, η unchanged
+        assert "2-16-16-3+" in screen_text(app) and "η 0.1 " in app.main.status.text
+        await pilot.press("backspace", "escape")
         assert app.focused is None and "Run/Pause" in footer_line(app)
         assert "esc: back to the keys" not in screen_text(app)
 

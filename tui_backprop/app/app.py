@@ -23,7 +23,7 @@ from tui_backprop.app.screens.race import race_on
 from tui_backprop.app.session import (
     MAX_SNAPSHOTS_PER_SECOND,
     DatasetCache,
-    fit_sizes,
+    fit_to_dataset,
     initial_config,
 )
 from tui_backprop.app.widgets import ExperimentForm
@@ -94,12 +94,14 @@ class BackpropApp(App[None]):
             return True
         try:
             dataset = self.datasets.load(config)
-            config = fit_sizes(config, dataset)
+            config, pair_note = fit_to_dataset(config, dataset)
             trainer = Trainer(config, dataset, report_every_seconds=1 / MAX_SNAPSHOTS_PER_SECOND)
         except (ConfigError, DatasetError) as error:
             self._show_build_error(error)
             return False
         self._install(trainer, config, preset)
+        if pair_note:
+            self.notify(pair_note, title="Output and cost", timeout=8)
         return True
 
     def _install(self, trainer: Trainer, config: RunConfig, preset: str | None) -> None:

@@ -8,6 +8,7 @@ import json
 import threading
 
 from tui_backprop.data import Dataset, load_dataset
+from tui_backprop.engine import check_pairing
 from tui_backprop.training import DEFAULT_PRESET, ConfigError, RunConfig, load_preset
 
 #: the app asks the trainer for this many snapshots a second while running (the panels
@@ -52,11 +53,31 @@ class DatasetCache:
 
 def fit_sizes(config: RunConfig, dataset: Dataset) -> RunConfig:
     """The configuration with its first and last layer sizes set by the dataset."""
+    return fit_to_dataset(config, dataset)[0]
+
+
+def fit_to_dataset(config: RunConfig, dataset: Dataset) -> tuple[RunConfig, str]:
+    """The configuration with its first and last layer sizes set by the dataset, and an
+    output/cost pair that the new output size allows; with a sentence saying how the pair
+    changed ('' when it did not).
+
+    Only a softmax over one output is impossible (it is always 1: cost 0, no gradient);
+    sigmoid · cross-entropy is the book's pair for one output.
+    """
     n_in, n_out = dataset.info.n_inputs, dataset.info.n_outputs
-    if config.sizes[0] == n_in and config.sizes[-1] == n_out:
-        return config
-    hidden = config.sizes[1:-1]
-    return config.replace(sizes=[n_in, *hidden, n_out])
+    changes: dict[str, object] = {}
+    if config.sizes[0] != n_in or config.sizes[-1] != n_out:
+        changes["sizes"] = [n_in, *config.sizes[1:-1], n_out]
+    note = ""
+    try:
+        check_pairing(config.output_activation, config.cost, n_out)
+    except ValueError:
+        changes.update(output_activation="sigmoid", cost="cross_entropy")
+        note = (
+            f"{config.dataset} has {n_out} output: softmax needs at least 2, "
+            "so out/cost is now sigmoid · cross-entropy"
+        )
+    return (config.replace(**changes) if changes else config), note
 
 
 def initial_config(

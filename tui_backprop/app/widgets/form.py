@@ -15,11 +15,11 @@ from textual.message import Message
 from textual.widgets import Input, Label, Select, Static
 
 from tui_backprop.app.widgets.fields import FormInput, FormSelect
+from tui_backprop.app.widgets.layers import layers_problem, sizes_text
 from tui_backprop.data import dataset_names
 from tui_backprop.engine import COSTS, HIDDEN_ACTIVATIONS, INITS
 from tui_backprop.formatting import plain
 from tui_backprop.training import ConfigError, RunConfig, load_preset, preset_names
-from tui_backprop.training.config import check_sizes_match
 
 #: the output activation / cost pairs the engine accepts, as "output/cost" values
 PAIRS = [f"{out}/{cost}" for cost, cls in COSTS.items() for out in cls.outputs]
@@ -52,11 +52,6 @@ def pair_label(pair: str) -> str:
     """'sigmoid/cross_entropy' shown as 'sigmoid · cross-entropy'."""
     out, cost = pair.split("/")
     return f"{out} · {cost.replace('_', '-')}"
-
-
-def sizes_text(sizes: list[int]) -> str:
-    """Layer sizes written as the user types them: 2-16-16-1."""
-    return "-".join(str(n) for n in sizes)
 
 
 def preset_description(name: str) -> str:
@@ -261,10 +256,11 @@ class ExperimentForm(VerticalScroll, can_focus=False):
         if name == "dataset":
             # the old dataset's options mean nothing to the new one; defaults apply
             return self.config.replace(dataset=value, dataset_options={})
-        candidate = self.config.replace(**{name: value})
-        if name == "sizes" and self.shape is not None:
-            check_sizes_match(candidate, *self.shape)
-        return candidate
+        if name == "sizes":  # said in the form's notation (2-16-1), not the preset file's
+            problem = layers_problem(value, self.config, self.shape)
+            if problem:
+                raise ConfigError(problem, field="sizes")
+        return self.config.replace(**{name: value})
 
     def _check(self, name: str, value: str) -> RunConfig | None:
         """Check a value; show the reason at the field and return None when invalid."""
