@@ -9,11 +9,11 @@ import sys
 import time
 from pathlib import Path
 
-from benchmarks import app_bench, report, seed_claim, throughput, trainer_overhead
+from benchmarks import app_bench, chapter2_claim, report, throughput, trainer_overhead
 from benchmarks.contestants import torch_available
 from benchmarks.machine import describe
 
-SECTIONS = ("engine", "seed", "trainer", "memory", "ui", "startup")
+SECTIONS = ("engine", "chapter2", "trainer", "memory", "ui", "startup")
 README = Path(__file__).with_name("README.md")
 BEGIN, END = "<!-- results:begin -->", "<!-- results:end -->"
 MiB = "MiB"
@@ -102,13 +102,13 @@ def run_engine(args: argparse.Namespace, out: Report) -> None:
     out.targets += [row for row in report.throughput_targets(result) if row[0][0] in args.workloads]
 
 
-def run_seed(args: argparse.Namespace, out: Report) -> None:
+def run_chapter2(args: argparse.Namespace, out: Report) -> None:
     """Finite differences against backprop on growing networks."""
     log("finite differences against backprop ...")
-    rows = seed_claim.measure()
+    rows = chapter2_claim.measure()
     out.section(
         "Chapter 2's claim: finite differences against backprop",
-        report.table(seed_claim.HEADERS, seed_claim.rows_for_table(rows)),
+        report.table(chapter2_claim.HEADERS, chapter2_claim.rows_for_table(rows)),
         "",
         "One-sided differences, float64, sigmoid and quadratic cost, m = 10; backprop time is "
         "the median of 7 × 200 `backprop` calls.",
@@ -252,7 +252,7 @@ def run_startup(args: argparse.Namespace, out: Report) -> None:
 
 RUNNERS = {
     "engine": run_engine,
-    "seed": run_seed,
+    "chapter2": run_chapter2,
     "trainer": run_trainer,
     "memory": run_memory,
     "ui": run_ui,

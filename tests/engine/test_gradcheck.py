@@ -81,7 +81,7 @@ def test_centred_difference_agrees_on_drawn_architectures(
 
 @pytest.mark.parametrize(("hidden", "output", "cost"), ALL_COMBINATIONS)
 def test_one_sided_difference_agrees_loosely(hidden, output, cost):
-    """The seed's one-sided difference is O(ε) accurate: within 1e-4 here."""
+    """Chapter 2's one-sided difference is O(ε) accurate: within 1e-4 here."""
     rng = np.random.default_rng(11)
     net = Network([3, 4, 3], hidden, output, cost, init="scaled", seed=5)
     X, Y = make_batch(rng, net.sizes, 4, output)

@@ -12,7 +12,7 @@ from tui_backprop.engine import Network
 
 
 def test_shapes_follow_the_seed_convention():
-    """weights[l] is (n_out, n_in), w_jk as in the seed; biases[l] is (n_out,)."""
+    """weights[l] is (n_out, n_in), w_jk as in chapter 2; biases[l] is (n_out,)."""
     net = Network(sizes=[784, 30, 10], activation="sigmoid", output_activation="sigmoid",
                   cost="quadratic", init="standard", seed=0)  # fmt: skip
     assert [w.shape for w in net.weights] == [(30, 784), (10, 30)]

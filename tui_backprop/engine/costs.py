@@ -55,7 +55,7 @@ class Cost:
 
 
 class QuadraticCost(Cost):
-    """C_x = ½‖y − a^L‖², the seed's cost (any output activation but softmax)."""
+    """C_x = ½‖y − a^L‖², chapter 2's cost (any output activation but softmax)."""
 
     name = "quadratic"
     outputs = ("sigmoid", "tanh", "linear")
