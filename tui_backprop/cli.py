@@ -20,7 +20,7 @@ from typing import NoReturn
 
 from tui_backprop import __version__, exit_status, gradcheck_cli
 from tui_backprop.atomic import WriteError
-from tui_backprop.data import DatasetError, load_dataset
+from tui_backprop.data import DatasetError
 from tui_backprop.training import (
     DEFAULT_PRESET,
     ConfigError,
@@ -195,8 +195,17 @@ def _open_app(preset: str | None, config: RunConfig) -> int:
     """Open the Textual app (imported here so that the other commands never load Textual)."""
     from tui_backprop.app import BackpropApp
 
-    BackpropApp(preset=DEFAULT_PRESET if preset is None else preset, config=config).run()
-    return EXIT_OK
+    app = BackpropApp(preset=DEFAULT_PRESET if preset is None else preset, config=config)
+    app.run()
+    if not app.return_code:
+        return EXIT_OK
+    # Textual has printed the error's traceback on stderr; a script sees the status too
+    print(
+        f"tui-backprop: error: the app stopped on an unexpected error (above); "
+        f"exit status {app.return_code}",
+        file=sys.stderr,
+    )
+    return app.return_code
 
 
 def _list_presets() -> int:
@@ -212,54 +221,6 @@ def _list_presets() -> int:
         table.add_row(info.name, info.dataset, info.description)
     Console().print(table)
     return EXIT_OK
-
-
-def _gradcheck(config: RunConfig, samples: int) -> int:
-    """Print backprop against centred and one-sided differences, per layer, with timings."""
-    from tui_backprop.engine import Network, check_gradients, seed_forward_pass_count
-
-    if samples < 1:
-        raise ConfigError(f"--samples {samples} must be a whole number ≥ 1")
-    dataset = load_dataset(config.dataset, **config.dataset_options)
-    net = Network(**config.network_arguments())
-    X, Y = dataset.X_train[:samples], dataset.Y_train[:samples]
-    print(
-        f"network {config.sizes} ({net.num_params:,} parameters), {config.activation} hidden, "
-        f"{config.output_activation} output, {config.cost} cost; mini-batch of m = {len(X)}"
-    )
-    reports = [check_gradients(net, X, Y, method=m) for m in ("centred", "one_sided")]
-    print(f"\n{'layer':<8}{'centred rel. error':>22}{'one-sided rel. error':>24}")
-    for l in range(len(net.weights)):
-        centred, one_sided = (r.layers[l].max_rel_error for r in reports)
-        print(f"{l + 1:<8}{centred:>22.2e}{one_sided:>24.2e}")
-    print(f"\n{'method':<32}{'forward passes':>16}{'per-sample':>14}{'time':>12}")
-    backprop = reports[0]
-    print(
-        f"{'backprop':<32}{backprop.backprop_passes:>16,}{'':>14}{_ms(backprop.backprop_seconds)}"
-    )
-    for report in reports:
-        name = f"finite differences ({report.method.replace('_', '-')})"
-        print(
-            f"{name:<32}{report.fd_forward_passes:>16,}{report.fd_sample_passes:>14,}"
-            f"{_ms(report.fd_seconds)}"
-        )
-    one_sided = reports[1]
-    print(
-        f"\nChapter 2's count: one forward pass per parameter, (number of parameters + 1) = "
-        f"{one_sided.fd_forward_passes:,} passes over the batch against backprop's 2; "
-        f"one-sided took {one_sided.speedup:,.0f}× as long as backprop here."
-    )
-    widths = set(config.sizes)
-    if len(widths) == 1:
-        n = widths.pop()
-        count = seed_forward_pass_count(len(config.sizes), n, len(X))
-        print(f"(L−1)(n+1)n·m = {count:,} per-sample forward passes for L = {len(config.sizes)}.")
-    return EXIT_OK
-
-
-def _ms(seconds: float) -> str:
-    """A right-aligned duration in milliseconds."""
-    return f"{seconds * 1e3:>10.2f} ms"
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from textual.widgets import Input
 
 from tests.app.screen import screen_text
@@ -36,3 +38,31 @@ async def test_escape_then_q_typed_quickly_in_a_field_quits_instead_of_typing_q(
         await pilot.pause()
         assert field.value == before
         assert app.return_code == 0  # quit
+
+
+def test_a_crash_in_the_app_exits_1_with_the_error_on_stderr(monkeypatch, capsys) -> None:
+    """`tui-backprop` used to exit 0 after the app crashed, hiding it from scripts."""
+    import tui_backprop.app
+    from tui_backprop import cli
+    from tui_backprop.app import app as app_module
+
+    class CrashOnReset(BackpropApp):
+        CSS_PATH = [Path(app_module.__file__).parent / name for name in BackpropApp.CSS_PATH]
+
+        def action_reset(self) -> None:
+            raise RuntimeError("a bug behind the r key")
+
+        def run(self, **_: object) -> None:
+            async def press_r(pilot) -> None:
+                while self.trainer is None:
+                    await pilot.pause(0.05)
+                await pilot.press("r")
+
+            return super().run(headless=True, size=(80, 24), auto_pilot=press_r)
+
+    monkeypatch.setattr(tui_backprop.app, "BackpropApp", CrashOnReset)
+    status = cli.main(["--preset", "xor"])
+    err = capsys.readouterr().err
+    assert status == 1
+    assert "a bug behind the r key" in err
+    assert err.strip().splitlines()[-1].startswith("tui-backprop: error: the app stopped")
