@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Callable
 from functools import lru_cache
 
@@ -11,11 +13,12 @@ import pytest
 from rich.style import Style
 from textual.containers import VerticalScroll
 from textual.pilot import Pilot
-from textual.widgets import Select
+from textual.widgets import Input, Select
 
 from tests.app.screen import screen_text
 from tui_backprop.app import BackpropApp
 from tui_backprop.app.screens.help import HelpScreen
+from tui_backprop.data import mnist as mnist_module
 from tui_backprop.formatting import scientific
 from tui_backprop.training import Snapshot, Trainer, load_preset
 
@@ -147,6 +150,65 @@ async def test_the_layers_error_is_written_as_the_user_types_layers(typed, reaso
         text = " ".join(line.strip("│ ") for line in panel_text(app, "form").splitlines())
         assert error.display and reason in text
         assert "[" not in text and "sizes =" not in text
+
+
+# -- 9. MNIST offline: a few lines at the dataset, the choice kept, digits offered -----------
+
+
+def form_words(app: BackpropApp) -> str:
+    """The form's text as one line (wrapped messages joined), without its border."""
+    return " ".join(line.strip("│ ") for line in panel_text(app, "form").splitlines())
+
+
+async def test_mnist_offline_keeps_the_choice_and_offers_the_digits(tmp_path, monkeypatch) -> None:
+    def offline(url: str, timeout: float) -> None:
+        raise urllib.error.URLError("no network")
+
+    monkeypatch.setattr(mnist_module, "default_cache_dir", lambda: tmp_path / "cache")
+    monkeypatch.setattr(urllib.request, "urlopen", offline)
+    app = BackpropApp(preset="spiral")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(pilot, lambda: app.trainer is not None, "the first network")
+        app.main.form.query_one("#field-preset", Select).value = "nielsen-ch1"
+        await wait_until(pilot, lambda: "dataset" in app.main.form.errors, "the load error")
+        text = screen_text(app)
+        assert "preset    nielsen-ch1" in text and "dataset   mnist" in text  # as chosen
+        await wait_until(pilot, lambda: "choose the digits" in form_words(app), "the message")
+        assert app.main.form.query_one("#dataset-error").region.height <= 6
+        app.main.form.query_one("#field-dataset", Select).value = "digits"  # the way offered
+        await wait_until(pilot, lambda: app.config.dataset == "digits", "the digits network")
+        assert app.config.sizes == [64, 30, 10] and app.config.eta == 3.0  # nielsen-ch1's
+
+
+# -- 10. a CSV file and its label column chosen in the form -----------------------------------
+
+
+async def test_a_csv_file_and_its_label_column_are_chosen_in_the_form(tmp_path) -> None:
+    rows = [f"{x / 10:.1f},{(x % 7) / 7:.3f},{'yes' if x % 2 else 'no'}" for x in range(60)]
+    (tmp_path / "points.csv").write_text("a,b,kind\n" + "\n".join(rows) + "\n")
+    app = BackpropApp(preset="spiral")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(pilot, lambda: app.trainer is not None, "the first network")
+        form = app.main.form
+        form.query_one("#field-dataset", Select).value = "csv"
+        asked = "csv reads a file: type its path here"
+        await wait_until(pilot, lambda: asked in form_words(app), "the file field")
+        for typed, field, words in [
+            ("missing.csv", "path", "missing.csv: cannot read it"),
+            ("points.csv", None, ""),
+        ]:
+            form.query_one("#field-path", Input).value = str(tmp_path / typed)
+            form.query_one("#field-path", Input).focus()
+            await pilot.press("enter")
+            if field is None:
+                await wait_until(pilot, lambda: app.config.dataset == "csv", "the CSV network")
+            else:
+                await wait_until(pilot, lambda w=words: w in form_words(app), words)
+        assert app.config.sizes[0] == 2 and app.config.sizes[-1] == 1 and form.errors == {}
+        form.query_one("#field-label", Input).focus()
+        await pilot.press(*"knd", "enter")
+        await wait_until(pilot, lambda: "did you mean 'kind'?" in form_words(app), "the hint")
+        assert "label" in form.errors
 
 
 # -- 4. ‖∇w^l‖ (BP4) has a key and shows in every layout -------------------------------------

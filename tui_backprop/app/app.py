@@ -124,11 +124,10 @@ class BackpropApp(App[None]):
 
     def _show_build_error(self, error: Exception) -> None:
         """Put a build error at the form field it concerns, and say it."""
-        field = "sizes" if isinstance(error, ConfigError) and error.field == "sizes" else "dataset"
-        self.main.form.set_error(field, str(error))
+        words = self.main.form.show_problem(error)
         if self.trainer is None:
             self.main.status.set_state("error", "fix the form to build a network")
-        self.notify(str(error), title="Cannot build the network", severity="error", timeout=8)
+        self.notify(words, title="Cannot build the network", severity="error", timeout=8)
 
     @work(thread=True, exclusive=True, group="dataset", exit_on_error=False)
     def _load_dataset(self, config: RunConfig, preset: str | None) -> None:
@@ -136,17 +135,19 @@ class BackpropApp(App[None]):
         try:
             self.datasets.load(config)
         except DatasetError as error:
-            self.post_message(DatasetLoaded(config, preset, str(error)))
+            self.post_message(DatasetLoaded(config, preset, error))
             return
-        self.post_message(DatasetLoaded(config, preset, ""))
+        self.post_message(DatasetLoaded(config, preset, None))
 
     def on_dataset_loaded(self, message: DatasetLoaded) -> None:
         """Build the network once its dataset is in memory, unless the user moved on."""
         if message.config is not self._pending:
             return
-        if message.error:
+        if message.error is not None:
             self._pending = None
-            self._show_build_error(DatasetError(message.error))
+            self.preset_name = message.preset  # the user's choice stays in the form
+            self.main.form.load(message.config, message.preset)
+            self._show_build_error(message.error)
         else:
             self.prepare(message.config, message.preset)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from textual.message import Message
 
+from tui_backprop.data import DatasetError
 from tui_backprop.training import RunConfig, Snapshot
 
 
@@ -22,9 +23,9 @@ class SnapshotReady(Message):
 
 
 class DatasetLoaded(Message):
-    """A slow dataset finished loading in the background (``error`` is '' on success)."""
+    """A slow dataset finished loading in the background (``error`` is None on success)."""
 
-    def __init__(self, config: RunConfig, preset: str | None, error: str) -> None:
+    def __init__(self, config: RunConfig, preset: str | None, error: DatasetError | None) -> None:
         """Carry the configuration whose dataset was loaded, and any problem."""
         super().__init__()
         self.config = config

@@ -10,7 +10,17 @@ TASKS = ("classification", "regression")
 
 
 class DatasetError(ValueError):
-    """A dataset could not be built; the message names the place, the value and what is allowed."""
+    """A dataset could not be built; the message names the place, the value and what is allowed.
+
+    ``option`` names the dataset option at fault when one is (so that a form shows the
+    message under that option's field); ``short`` says it in a few lines, for a form.
+    """
+
+    def __init__(self, message: str, option: str | None = None, short: str = "") -> None:
+        """A message, the option it concerns, and a shorter wording ('' for the message)."""
+        super().__init__(message)
+        self.option = option
+        self.short = short or message
 
 
 @dataclass(frozen=True)

@@ -28,19 +28,22 @@ def label_column(table: CsvLayout, label: str | int | None) -> int:
         if not -width <= index < width:
             raise DatasetError(
                 f"csv file {table.file}: option 'label' is {label!r}, but the file has {width} "
-                f"columns: use a name or a 0-based index from 0 to {width - 1}"
+                f"columns: use a name or a 0-based index from 0 to {width - 1}",
+                option="label",
             )
         return index % width
     if table.names is None:
         raise DatasetError(
             f"csv file {table.file}: option 'label' is {label!r}, but the file has no header "
-            f"row, so label must be a 0-based column index from 0 to {width - 1}"
+            f"row, so label must be a 0-based column index from 0 to {width - 1}",
+            option="label",
         )
     close = difflib.get_close_matches(label, table.names, n=1)
     hint = f"; did you mean {close[0]!r}?" if close else ""
     raise DatasetError(
         f"csv file {table.file}: option 'label' is {label!r}, which is not a column; "
-        f"columns are {', '.join(table.names)}{hint}"
+        f"columns are {', '.join(table.names)}{hint}",
+        option="label",
     )
 
 

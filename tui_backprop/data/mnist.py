@@ -51,6 +51,12 @@ GET_MNIST = (
     "works offline)"
 )
 
+#: the download failure in a few lines, for the app's form (which has a field for `path`)
+OFFLINE = (
+    "MNIST could not be downloaded (offline?): give your copy as the file below, "
+    "or choose the digits dataset (8×8, shipped)."
+)
+
 Opener = Callable[..., BinaryIO]
 """Called as opener(url, timeout=seconds), like urllib.request.urlopen."""
 
@@ -125,7 +131,8 @@ def fetch(name: str, directory: Path, sha256: str, bases: Sequence[str], opener:
     tried = "\n".join(f"  - {problem}" for problem in problems)
     raise DatasetError(
         f"mnist: could not download {name} into {directory}. Tried:\n{tried}\n"
-        f"Check the network (or set the `mirror` option), {GET_MNIST}."
+        f"Check the network (or set the `mirror` option), {GET_MNIST}.",
+        short=OFFLINE,
     )
 
 

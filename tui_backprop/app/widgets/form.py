@@ -7,16 +7,17 @@ for a choice list. The app decides what a change means (η: applied live; others
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from textual.app import ComposeResult
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import Input, Label, Select, Static
 
 from tui_backprop.app.widgets.fields import FormInput, FormSelect
 from tui_backprop.app.widgets.layers import layers_problem, sizes_text
-from tui_backprop.data import dataset_names
+from tui_backprop.data import DatasetError, dataset_names
 from tui_backprop.engine import COSTS, HIDDEN_ACTIVATIONS, INITS
 from tui_backprop.formatting import plain
 from tui_backprop.training import ConfigError, RunConfig, load_preset, preset_names
@@ -32,10 +33,19 @@ TEXT_FIELDS = {
     "lmbda": "λ (L2)",
     "seed": "seed",
 }
+#: dataset options with a field of their own, for the datasets that read a file
+FILE_OPTIONS = {"path": "file", "label": "label col"}
+#: which of FILE_OPTIONS each dataset shows, and the hint under its file field
+FILE_FIELDS = {
+    "csv": (("path", "label"), "a CSV file: numeric feature columns and a label column"),
+    "mnist": (("path",), "optional: your copy (IDX folder, mnist.pkl.gz, mnist.npz)"),
+}
 #: every field that can carry an error, in display order
 FIELDS = (
     "preset",
     "dataset",
+    "path",
+    "label",
     "sizes",
     "activation",
     "pair",
@@ -111,6 +121,10 @@ class ExperimentForm(VerticalScroll, can_focus=False):
         yield Static("", id="preset-description", classes="field-hint")
         datasets = [(name, name) for name in dataset_names()]
         yield from self._row("dataset", "dataset", self._select("dataset", datasets))
+        with Vertical(id="file-fields"):
+            yield from self._row("path", FILE_OPTIONS["path"], self._input("path"))
+            yield Static("", id="path-hint", classes="field-hint")
+            yield from self._row("label", FILE_OPTIONS["label"], self._input("label"))
         yield from self._row("sizes", TEXT_FIELDS["sizes"], self._input("sizes"))
         yield Static("", id="sizes-hint", classes="field-hint")
         hidden = [(name, name) for name in HIDDEN_ACTIVATIONS]
@@ -125,7 +139,7 @@ class ExperimentForm(VerticalScroll, can_focus=False):
 
     def _row(self, name: str, label: str, field: Input | Select) -> ComposeResult:
         """A label and a field on one line, then the field's error line."""
-        with Horizontal(classes="form-row"):
+        with Horizontal(classes="form-row", id=f"row-{name}"):
             yield Label(label, classes="field-label")
             yield field
         yield Static("", id=f"{name}-error", classes="field-error")
@@ -163,6 +177,9 @@ class ExperimentForm(VerticalScroll, can_focus=False):
 
     def _text_of(self, name: str) -> str:
         """The text a text field shows for the current configuration."""
+        if name in FILE_OPTIONS:
+            value = self.config.dataset_options.get(name)
+            return "" if value is None else str(value)
         value = getattr(self.config, name)
         if name == "sizes":
             return sizes_text(value)
@@ -193,7 +210,7 @@ class ExperimentForm(VerticalScroll, can_focus=False):
             preset_select = self.query_one("#field-preset", Select)
             preset_select.set_options(self._preset_options())
             preset_select.value = self.preset or ""
-            for name in TEXT_FIELDS:
+            for name in [*TEXT_FIELDS, *FILE_OPTIONS]:
                 self.query_one(f"#field-{name}", Input).value = self._text_of(name)
             for name in ("dataset", "activation", "pair", "init"):
                 self.query_one(f"#field-{name}", Select).value = self._choice_of(name)
@@ -237,10 +254,14 @@ class ExperimentForm(VerticalScroll, can_focus=False):
         """Say where the input and output sizes come from, and what the preset is."""
         hint = self.query_one("#sizes-hint", Static)
         if self.shape is None:
-            hint.update(f"in/out sizes follow {self.config.dataset} (loading…)")
+            hint.update(f"in/out sizes follow {self.config.dataset} once it loads")
         else:
             n_in, n_out = self.shape
             hint.update(f"input {n_in}, output {n_out}: set by {self.config.dataset}")
+        shown_options, file_hint = FILE_FIELDS.get(self.config.dataset, ((), ""))
+        self.query_one("#file-fields").display = bool(shown_options)
+        self.query_one("#row-label").display = "label" in shown_options
+        self.query_one("#path-hint", Static).update(file_hint)
         description = preset_description(self.preset) if self.preset else ""
         shown = self.query_one("#preset-description", Static)
         shown.update(description)
@@ -256,6 +277,11 @@ class ExperimentForm(VerticalScroll, can_focus=False):
         if name == "dataset":
             # the old dataset's options mean nothing to the new one; defaults apply
             return self.config.replace(dataset=value, dataset_options={})
+        if name in FILE_OPTIONS:
+            options = {**self.config.dataset_options, name: value.strip()}
+            if not options[name]:
+                del options[name]  # the option's default: download MNIST, the last column
+            return self.config.replace(dataset_options=options)
         if name == "sizes":  # said in the form's notation (2-16-1), not the preset file's
             problem = layers_problem(value, self.config, self.shape)
             if problem:
@@ -267,14 +293,44 @@ class ExperimentForm(VerticalScroll, can_focus=False):
         try:
             candidate = self._candidate(name, value)
         except ConfigError as error:
-            self.set_error(name, str(error))
+            if name == "dataset" and value in FILE_FIELDS and error.field == "dataset_options":
+                self._ask_for_file(value)
+            else:
+                self.set_error(name, str(error))
             return None
         self.set_error(name, "")
         return candidate
 
+    def _ask_for_file(self, dataset: str) -> None:
+        """Show a dataset that needs a file (csv) with its file field, asking for the file;
+        the form holds this configuration unchecked until the file is given."""
+        self.config = dataclasses.replace(self.config, dataset=dataset, dataset_options={})
+        self.shape = None
+        self.set_error("dataset", "")
+        self.set_error("path", f"{dataset} reads a file: type its path here, then enter")
+        self._show_hints()
+
+    def show_problem(self, error: Exception) -> str:
+        """Put a problem met while building the network or loading its data under the field
+        it concerns (a file's under the file field); return the words shown."""
+        field, words = "dataset", str(error)
+        if isinstance(error, ConfigError) and error.field in ("sizes", "output_activation"):
+            field = "pair" if error.field == "output_activation" else "sizes"
+        elif isinstance(error, DatasetError):
+            options = self.config.dataset_options
+            shown = FILE_FIELDS.get(self.config.dataset, ((), ""))[0]
+            if error.option in shown:
+                field = error.option
+            elif "path" in shown and (self.config.dataset == "csv" or options.get("path")):
+                field = "path"
+            words = error.short
+        self.set_error(field, words)
+        return words
+
     def _commit(self, name: str, value: str) -> None:
         """Post the change when the value is valid and differs from the configuration."""
-        current = self._text_of(name) if name in TEXT_FIELDS else self._choice_of(name)
+        typed = name in TEXT_FIELDS or name in FILE_OPTIONS
+        current = self._text_of(name) if typed else self._choice_of(name)
         if value.strip() == current:  # a select's echo on mount, a blur without an edit
             self.set_error(name, "")
             return
