@@ -321,3 +321,24 @@ async def test_space_on_a_focused_choice_list_starts_the_run(app_xor_config) -> 
         assert app.focused is app.main.form.query_one("#field-preset")  # no menu opened
         await pilot.press("q")
         await wait_until(pilot, lambda: app.return_code is not None, "the app to quit")
+
+
+# -- 11. small things --------------------------------------------------------------------------
+
+
+async def test_heatmap_names_its_neurons_before_a_step_and_explains_a_partial_batch() -> None:
+    """Before the first step no "(16 × 0)"; digits (1,438 rows, m = 10) ends each epoch with
+    a batch of 8, said so."""
+    app = BackpropApp(preset="spiral")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(pilot, lambda: app.trainer is not None, "the first network")
+        await wait_until(pilot, lambda: "16 neurons" in panel_text(app, "deltas"), "the title")
+        assert "× 0" not in panel_text(app, "deltas")
+    snapshots = preset_snapshots("digits", 144)
+    app = BackpropApp(preset="digits")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await show_on_app(pilot, app, snapshots[0])
+        assert "last batch" not in panel_text(app, "deltas")
+        app.main.show(snapshots[-1])  # the epoch's 144th batch: 1,438 − 143 × 10 = 8 rows
+        await wait_until(pilot, lambda: "8 samples, last" in panel_text(app, "deltas"), "8")
+        assert "last batch (< m = 10)" in panel_text(app, "deltas")

@@ -106,6 +106,8 @@ class Snapshot:
     divergence: Divergence | None = None  # where a diverged run first went wrong
     #: per layer, the neurons saturated (sigmoid, tanh) or dead (ReLU) on the latest batch
     saturation: tuple[LayerSaturation, ...] = ()
+    #: m, the mini-batch size (an epoch's last batch has fewer rows when m does not divide n)
+    batch_size: int = 0
 
     @property
     def is_terminal(self) -> bool:

@@ -353,6 +353,7 @@ class Trainer(Controls, Steps):
             epochs=self.config.epochs,
             step=self.step_count,
             steps_per_epoch=self.steps_per_epoch,
+            batch_size=self._schedule.batch_size,
             samples_seen=self.samples_seen,
             eta=self.eta,
             samples_per_second=recorder.rate,

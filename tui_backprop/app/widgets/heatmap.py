@@ -190,18 +190,29 @@ class DeltaHeatmap(SnapshotPanel):
         return layer if layer.mask.size == neurons else None
 
     def _title(self, width: int) -> str:
-        """The title, δ^l  layer k of N  (n neurons × m samples), shortened to fit."""
+        """The title, δ^l  layer k of N  (n neurons × m samples), shortened to fit; before
+        the first step, the neurons only; on an epoch's last, partial batch, said so."""
         assert self._snapshot is not None
         count = len(self._snapshot.delta)
         k = self.layer_index + 1
         samples, neurons = self._snapshot.delta[self.layer_index].shape
         role = "output" if k == count else "hidden"
+        if samples == 0:
+            sizes = [f"{neurons} neurons"] * 3 + [f"{neurons}"]
+        else:
+            last = "" if samples >= self._snapshot.batch_size else ", last batch"
+            sizes = [
+                f"{neurons} neurons × {samples} samples{last}",
+                f"{neurons} neurons × {samples} samples{last}",
+                f"{neurons} × {samples}{last}",
+                f"{neurons}×{samples}",
+            ]
         return fit_text(
             [
-                f"δ^{k}  layer {k} of {count} ({role})  ({neurons} neurons × {samples} samples)",
-                f"δ^{k}  layer {k} of {count}  ({neurons} neurons × {samples} samples)",
-                f"δ^{k}  layer {k}/{count}  ({neurons} × {samples})",
-                f"δ^{k} {k}/{count} {neurons}×{samples}",
+                f"δ^{k}  layer {k} of {count} ({role})  ({sizes[0]})",
+                f"δ^{k}  layer {k} of {count}  ({sizes[1]})",
+                f"δ^{k}  layer {k}/{count}  ({sizes[2]})",
+                f"δ^{k} {k}/{count} {sizes[3]}",
             ],
             width,
         )
@@ -257,8 +268,7 @@ class DeltaHeatmap(SnapshotPanel):
         margin = max((width - used) // 2, 0)
         return [Segment(" " * margin), *segments] if used <= width else segments
 
-    @staticmethod
-    def _caption(row_group: int, col_group: int, width: int, note: str = "") -> Text:
+    def _caption(self, row_group: int, col_group: int, width: int, note: str = "") -> Text:
         """What the axes are, how cells were grouped when the matrix did not fit, and the
         ``note`` on marked neurons."""
         grouped = []
@@ -267,9 +277,15 @@ class DeltaHeatmap(SnapshotPanel):
         if col_group > 1:
             grouped.append(f"up to {col_group} samples")
         long = "rows: neurons · columns: samples of the mini-batch"
+        short = "rows: neurons · columns: samples"
+        assert self._snapshot is not None
+        m = self._snapshot.batch_size
+        if 0 < self._snapshot.delta[0].shape[0] < m:  # n is not a multiple of m
+            long = f"columns: the samples left for the epoch's last batch (fewer than m = {m})"
+            short = f"columns: the epoch's last batch (< m = {m})"
         if grouped:
             long += f" · a cell = largest |δ| of {' × '.join(grouped)}"
-        candidates = [long, "rows: neurons · columns: samples", "neurons × samples"]
+        candidates = [long, short, "neurons × samples"]
         if note:
             candidates = [f"{note} · {c}" for c in candidates] + [note]
         text = fit_text(candidates, width)
