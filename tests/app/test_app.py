@@ -428,7 +428,7 @@ async def test_a_csv_dataset_loads_in_the_background(tmp_path, app_xor_config: R
     )
     app = BackpropApp(config=missing)
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
-        await wait_until(pilot, lambda: "dataset" in app.main.form.errors, "the load error")
+        await wait_until(pilot, lambda: "path" in app.main.form.errors, "the load error")
         assert "missing.csv" in app.main.form.errors["path"]
         assert app.trainer is None and "error" in app.main.status.text
         await pilot.press("space")
