@@ -9,6 +9,7 @@ import sys
 import pytest
 
 from tui_backprop.cli import EXIT_BAD_INPUT, EXIT_DIVERGED, EXIT_OK, main
+from tui_backprop.training import load_preset
 
 
 def _jsonl(path):
@@ -58,6 +59,18 @@ def test_save_and_load_continue_the_same_network(tmp_path):
                  "--load", str(model), "--metrics", str(again)]) == EXIT_OK  # fmt: skip
     # continuing from the trained network starts near where the first run ended
     assert _jsonl(again)[0]["train_cost"] < 0.5 * _jsonl(first)[0]["train_cost"]
+
+
+def test_load_says_what_it_loaded(tmp_path, capsys):
+    """--load prints one line naming the file, the network and its dataset (issue 12, 11)."""
+    model = tmp_path / "xor.npz"
+    assert main(["train", "--preset", "xor", "--epochs", "1", "--quiet", "--save", str(model)]) == 0
+    capsys.readouterr()
+    assert main(["train", "--load", str(model), "--epochs", "1"]) == EXIT_OK
+    first = capsys.readouterr().out.splitlines()[0]
+    sizes = "-".join(str(n) for n in load_preset("xor").sizes)
+    assert first.startswith(f"loaded {model}: a {sizes} network (") and "trained on xor" in first
+    assert "training it for 1 epochs" in first
 
 
 @pytest.mark.parametrize(

@@ -35,11 +35,13 @@ class TrainPlan:
     inputs: dict[str, Path]  # what each input is ("--load", "the preset", ...) → its path
     metrics: str | None
     save: str | None
+    loaded: str = ""  # what --load read, in one line ('' without --load)
 
 
 def plan(args: argparse.Namespace) -> TrainPlan:
     """Check the whole command line without writing anything; raise the first problem."""
     network = dataset = None
+    loaded = ""
     inputs: dict[str, Path] = {}
     if args.preset is not None:
         path = preset_file(args.preset)
@@ -52,9 +54,11 @@ def plan(args: argparse.Namespace) -> TrainPlan:
         base = load_preset(args.preset) if args.preset is not None else saved
         config = apply_overrides(base, args.overrides) if args.overrides else base
         require_same_network(config, saved, args.load, _origins(args))
+        loaded = loaded_line(args.load, saved)
         if model.input_scaling is not None:  # the inputs scaled as when it was trained
             options = config.dataset_options
             dataset = load_dataset(config.dataset, scaling=model.input_scaling, **options)
+            loaded += "; its inputs are standardised with the mean and spread saved with it"
     else:
         config = load_preset(DEFAULT_PRESET if args.preset is None else args.preset)
         config = apply_overrides(config, args.overrides) if args.overrides else config
@@ -70,7 +74,16 @@ def plan(args: argparse.Namespace) -> TrainPlan:
             _refuse_overwriting_inputs(option, path, inputs)
     if args.metrics is not None and args.save is not None and _same(args.metrics, args.save):
         raise WriteError(f"--metrics and --save are the same file ({args.save}); give two names")
-    return TrainPlan(config, network, dataset, inputs, args.metrics, args.save)
+    return TrainPlan(config, network, dataset, inputs, args.metrics, args.save, loaded)
+
+
+def loaded_line(path: str, saved: RunConfig) -> str:
+    """'loaded model.npz: a 2-16-1 network (tanh; sigmoid · cross-entropy) trained on xor'."""
+    sizes = "-".join(str(n) for n in saved.sizes)
+    pair = f"{saved.output_activation} · {saved.cost.replace('_', '-')}"
+    return (
+        f"loaded {path}: a {sizes} network ({saved.activation}; {pair}) trained on {saved.dataset}"
+    )
 
 
 def _origins(args: argparse.Namespace) -> dict[str, str]:
@@ -105,6 +118,8 @@ def run(args: argparse.Namespace) -> int:
     from tui_backprop.headless import HeadlessRun
 
     plan_ = plan(args)
+    if plan_.loaded and not args.quiet:
+        print(f"{plan_.loaded}; training it for {plan_.config.epochs} epochs", flush=True)
     with stop_on_signals() as interrupts:
         metrics = AtomicFile(plan_.metrics) if plan_.metrics is not None else None
         try:

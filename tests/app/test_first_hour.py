@@ -194,7 +194,7 @@ async def test_a_csv_file_and_its_label_column_are_chosen_in_the_form(tmp_path) 
         asked = "csv reads a file: type its path here"
         await wait_until(pilot, lambda: asked in form_words(app), "the file field")
         for typed, field, words in [
-            ("missing.csv", "path", "missing.csv: cannot read it"),
+            ("missing.csv", "path", "cannot read it"),  # the path may wrap: not asked for
             ("points.csv", None, ""),
         ]:
             form.query_one("#field-path", Input).value = str(tmp_path / typed)
@@ -204,6 +204,7 @@ async def test_a_csv_file_and_its_label_column_are_chosen_in_the_form(tmp_path) 
                 await wait_until(pilot, lambda: app.config.dataset == "csv", "the CSV network")
             else:
                 await wait_until(pilot, lambda w=words: w in form_words(app), words)
+                assert "missing.csv" in form.errors[field]
         assert app.config.sizes[0] == 2 and app.config.sizes[-1] == 1 and form.errors == {}
         form.query_one("#field-label", Input).focus()
         await pilot.press(*"knd", "enter")
@@ -342,3 +343,57 @@ async def test_heatmap_names_its_neurons_before_a_step_and_explains_a_partial_ba
         app.main.show(snapshots[-1])  # the epoch's 144th batch: 1,438 − 143 × 10 = 8 rows
         await wait_until(pilot, lambda: "8 samples, last" in panel_text(app, "deltas"), "8")
         assert "last batch (< m = 10)" in panel_text(app, "deltas")
+
+
+async def test_the_palettes_screenshot_is_saved_where_the_user_is_and_says_where(
+    tmp_path, monkeypatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))  # no ~/Downloads there
+    app = BackpropApp(preset="xor")
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await wait_until(pilot, lambda: app.trainer is not None, "the first network")
+        await pilot.press("ctrl+p", *"Screenshot")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: list(tmp_path.glob("*.svg")) != [], "the SVG file")
+        await wait_until(pilot, lambda: "Saved screenshot to" in screen_text(app), "the notice")
+        assert "Failed" not in screen_text(app)
+
+
+async def test_a_finished_run_is_said_by_the_status_bar_not_a_toast_over_the_map(
+    app_xor_config,
+) -> None:
+    app = BackpropApp(preset="xor", config=app_xor_config.replace(epochs=2))
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await wait_until(pilot, lambda: app.trainer is not None, "the first network")
+        await pilot.press("space")
+        await wait_until(pilot, lambda: "finished" in app.main.status.text, "the end")
+        assert "✓ finished │ epoch 2/2" in app.main.status.text
+        await pilot.pause(0.3)
+        assert "Training finished" not in screen_text(app)
+        assert "brighter = surer" in panel_text(app, "output-map")  # its legend uncovered
+
+
+def tick_line(text: str) -> str:
+    """The x axis's tick labels: the line under the plot's bottom frame (└─┬─┘)."""
+    lines = text.splitlines()
+    bottom = max(i for i, line in enumerate(lines) if "└" in line and "┬" in line)
+    return lines[bottom + 1].strip("│")
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_after_one_step_the_axes_read_in_epochs_and_whole_steps(size) -> None:
+    """No "epoch 0.005" and no "step 0.75": the loss axis spans an epoch at least, the
+    gradient axis ten whole steps."""
+    snapshot = preset_snapshots("spiral", 1)[-1]
+    app = BackpropApp(preset="spiral")
+    async with app.run_test(size=size) as pilot:
+        await show_on_app(pilot, app, snapshot)
+        await wait_until(pilot, lambda: "┬" in panel_text(app, "gradients"), "the axes")
+        await wait_until(pilot, lambda: "┬" in panel_text(app, "loss"), "the loss axes")
+        loss, gradients = panel_text(app, "loss"), panel_text(app, "gradients")
+    loss_ticks = re.findall(r"\d+(?:\.\d+)?", tick_line(loss))
+    assert loss_ticks and float(loss_ticks[-1]) >= 0.5 and "0.005" not in loss
+    step_ticks = re.findall(r"\d+(?:\.\d+)?", tick_line(gradients))
+    assert step_ticks and all(float(t).is_integer() for t in step_ticks), step_ticks

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
+from pathlib import Path
 
 from textual import work
 from textual.app import App
@@ -196,10 +197,9 @@ class BackpropApp(App[None]):
             self._announce(snapshot)
 
     def _announce(self, snapshot: Snapshot) -> None:
-        """A notification for a finished, diverged or failed run."""
-        if snapshot.state == RunState.FINISHED:
-            self.notify(snapshot.message or "finished", title="Training finished")
-        elif snapshot.state in (RunState.DIVERGED, RunState.FAILED):
+        """A notification for a diverged or failed run (a finished one is said by the status
+        bar: a toast would cover the output map's final picture)."""
+        if snapshot.state in (RunState.DIVERGED, RunState.FAILED):
             diverged = snapshot.state == RunState.DIVERGED
             title = "Training diverged" if diverged else "Training failed"
             self.notify(snapshot.message, title=title, severity="error", timeout=10)
@@ -353,6 +353,14 @@ class BackpropApp(App[None]):
         if action == "leave_field":
             return self.focused is not None and self.main.form in self.focused.ancestors
         return True
+
+    def deliver_screenshot(
+        self, filename: str | None = None, path: str | None = None, time_format: str | None = None
+    ) -> str | None:
+        """Save a screenshot (the palette's "Screenshot") in the folder the app was started
+        from, not Textual's default ~/Downloads, which may not exist; the notice says where."""
+        folder = path if path is not None else str(Path.cwd())
+        return super().deliver_screenshot(filename, folder, time_format)
 
     def on_resize(self) -> None:
         """The footer's keys depend on the width."""

@@ -219,7 +219,8 @@ class GradientPanel(SnapshotPanel):
                 fig.plot(xs, ys, color=layer_color(layer), marker=marker)
         if all_y:  # plotext fails on a log axis without data
             fig.yscale("log")
-        round_axes(fig, all_x, all_y, (width, height), log=True)
+        # steps are whole, and the first ones should not stretch across the axis
+        round_axes(fig, all_x, all_y, (width, height), log=True, x_span=9.0, x_whole=True)
         if self.show_weights:
             titles = ["‖∇b^l‖ lines, ‖∇w^l‖ dots, per layer (log)", "‖∇b‖ lines, ‖∇w‖ dots (log)"]
         else:

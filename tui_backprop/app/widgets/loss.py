@@ -141,7 +141,8 @@ class LossPanel(SnapshotPanel):
                 all_y += ys
         if log and all_y:  # plotext fails on a log axis without data
             fig.yscale("log")
-        round_axes(fig, [0.0, *all_x], all_y, (width, height), log=log, y_from_zero=True)
+        size = (width, height)
+        round_axes(fig, [0.0, *all_x], all_y, size, log=log, y_from_zero=True, x_span=1.0)
         fig.title(self._cost_title(snapshot, title_width(width)))
         if height >= LABEL_HEIGHT:
             fig.xlabel("epoch")
@@ -199,7 +200,7 @@ class LossPanel(SnapshotPanel):
                 lowest = min(lowest, *ys)
         # start the axis at a round number below the data, so that progress near 100% shows
         bottom = max(0.0, float(np.floor(lowest / 10 - 0.5) * 10))
-        round_axes(fig, [0.0, *all_x], [bottom, 100.0], (width, height))
+        round_axes(fig, [0.0, *all_x], [bottom, 100.0], (width, height), x_span=1.0)
         fig.ylim(bottom, 101)  # 100% inside the frame, not on it
         if snapshot.train_accuracy is None:
             fig.title(fit_text(["accuracy % (after epoch 1)", "accuracy %"], title_width(width)))

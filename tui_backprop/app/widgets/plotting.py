@@ -39,11 +39,12 @@ def finite_xy(
     return x[pick].tolist(), y[pick].tolist()
 
 
-def nice_ticks(low: float, high: float, count: int) -> list[float]:
-    """At most about ``count`` round ticks (1, 2 or 5 × 10^k apart) covering [low, high]."""
+def nice_ticks(low: float, high: float, count: int, whole: bool = False) -> list[float]:
+    """At most about ``count`` round ticks (1, 2 or 5 × 10^k apart) covering [low, high];
+    ``whole``: at least 1 apart (an axis of steps has no step 0.75)."""
     if not (np.isfinite(low) and np.isfinite(high)) or high <= low or count < 1:
         return [low] if np.isfinite(low) else []
-    raw = (high - low) / count
+    raw = max((high - low) / count, 1.0 if whole else 0.0)
     power = 10 ** np.floor(np.log10(raw))
     # allow steps a little below the raw step: 200 for 240 gives 4 ticks rather than 1
     step = next(m * power for m in (1, 2, 5, 10) if m * power >= 0.75 * raw)
@@ -92,15 +93,22 @@ def round_axes(
     size: tuple[int, int],
     log: bool = False,
     y_from_zero: bool = False,
+    x_span: float = 0.0,
+    x_whole: bool = False,
 ) -> None:
-    """Round-numbered ticks for the data drawn (plotext's own would read 0.2, 10.2, 20.1)."""
+    """Round-numbered ticks for the data drawn (plotext's own would read 0.2, 10.2, 20.1).
+
+    The x axis spans at least ``x_span`` (one epoch, ten steps), so that the first points
+    do not stretch it to ticks such as "epoch 0.001"; ``x_whole``: whole-number x ticks.
+    """
     if not xs or not ys:
         return
     width, height = size
-    x_low, x_high = min(xs), max(xs)
+    x_low = min(xs)
+    x_high = max(max(xs), x_low + x_span)
     if x_high > x_low:
         plt.xlim(x_low, x_high)
-        ticks = nice_ticks(x_low, x_high, max(width // 10, 2))
+        ticks = nice_ticks(x_low, x_high, max(width // 10, 2), whole=x_whole)
         plt.xticks(ticks, [plain(t) for t in ticks])
     y_low, y_high = (0.0 if y_from_zero and not log else min(ys)), max(ys)
     if y_high > y_low:
