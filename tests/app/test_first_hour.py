@@ -397,3 +397,41 @@ async def test_after_one_step_the_axes_read_in_epochs_and_whole_steps(size) -> N
     assert loss_ticks and float(loss_ticks[-1]) >= 0.5 and "0.005" not in loss
     step_ticks = re.findall(r"\d+(?:\.\d+)?", tick_line(gradients))
     assert step_ticks and all(float(t).is_integer() for t in step_ticks), step_ticks
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_the_loss_legend_sits_on_the_border_not_over_the_curves(size) -> None:
+    snapshot = preset_snapshots("spiral", 5 * 72)[-1]
+    app = BackpropApp(preset="spiral")
+    async with app.run_test(size=size) as pilot:
+        await show_on_app(pilot, app, snapshot)
+        await wait_until(pilot, lambda: "━━ train" in panel_text(app, "loss"), "the legend")
+        lines = panel_text(app, "loss").splitlines()
+    assert "━━ test" in lines[-1] and "━━ batch" in lines[-1]  # the bottom border
+    inside = [line for line in lines if "┤" in line]  # the rows with y ticks
+    assert inside and not any(word in line for line in inside for word in ("train", "test"))
+
+
+async def test_the_status_bar_and_the_divergence_notice_name_the_same_step(app_xor_config) -> None:
+    config = app_xor_config.replace(
+        eta=1e6, activation="linear", output_activation="linear", cost="quadratic"
+    )
+    app = BackpropApp(config=config)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await wait_until(pilot, lambda: app.trainer is not None, "the network")
+        await pilot.press("space")
+        await wait_until(pilot, lambda: "diverged" in app.main.status.text, "divergence")
+        notice = " ".join(str(n.message) for n in app._notifications)
+        status = app.main.status.text
+    shown = re.search(r"│ step ([\d,]+) │", status)
+    assert shown is not None and f"diverged at step {shown.group(1)}:" in notice
+    assert "epoch" not in notice  # the status bar's epoch is the only one said
+
+
+async def test_the_preset_list_shows_the_longest_name_on_one_line() -> None:
+    app = BackpropApp(preset="spiral")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(pilot, lambda: app.trainer is not None, "the first network")
+        await pilot.press("tab", "enter")  # the preset list, opened
+        await wait_until(pilot, lambda: "circles" in screen_text(app), "the list")
+        assert "learning-slowdown-cross-entropy" in screen_text(app)

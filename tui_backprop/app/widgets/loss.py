@@ -10,7 +10,7 @@ from textual.reactive import reactive
 from textual.widgets import Static
 
 from tui_backprop.app.widgets.pacing import Pacer
-from tui_backprop.app.widgets.palette import BATCH_COLOR, TEST_COLOR, TRAIN_COLOR
+from tui_backprop.app.widgets.palette import BATCH_COLOR, TEST_COLOR, TRAIN_COLOR, rgb
 from tui_backprop.app.widgets.panel import SnapshotPanel
 from tui_backprop.app.widgets.plotting import Figure, TimedPlot, finite_xy, round_axes
 from tui_backprop.app.widgets.text import (
@@ -32,8 +32,12 @@ NARROW_WIDTH = 80
 STACK_HEIGHT = 20
 #: below this height the x axis label is dropped to leave room for the curves
 LABEL_HEIGHT = 12
-#: below this height the legend leaves out the batch cost
-LEGEND_HEIGHT = 16
+
+
+def legend_markup(series: list[tuple[tuple[int, int, int], str]]) -> str:
+    """The plotted series' colours and names, for the panel's bottom border (a legend
+    inside the plot would be drawn over the curves)."""
+    return "  ".join(f"[{rgb(color)}]━━[/] {name}" for color, name in series)
 
 
 class LossPanel(SnapshotPanel):
@@ -104,6 +108,7 @@ class LossPanel(SnapshotPanel):
             running = snapshot is not None and snapshot.state == RunState.RUNNING
             self._placeholder.update(waiting_text(running))
             self._points = 0
+            self.border_subtitle = ""
             return
         classification = snapshot.task == "classification"
         self.set_class(not classification, "-regression")
@@ -130,15 +135,16 @@ class LossPanel(SnapshotPanel):
         ]
         all_x: list[float] = []
         all_y: list[float] = []
+        shown = []
         for x, y, color, label, draw in series:
             xs, ys = finite_xy(x, y, positive=log, limit=limit)
             if xs:
-                # the grey batch cost needs no legend where lines are few and precious
-                if label == "batch" and len(epochs) and height < LEGEND_HEIGHT:
-                    label = None
-                draw(xs, ys, color=color, label=label, marker="braille")
+                # no plotext legend: it would be drawn over the curves; the border says it
+                draw(xs, ys, color=color, marker="braille")
+                shown.append((color, label))
                 all_x += xs
                 all_y += ys
+        self.border_subtitle = legend_markup(shown[::-1])
         if log and all_y:  # plotext fails on a log axis without data
             fig.yscale("log")
         size = (width, height)
@@ -188,13 +194,10 @@ class LossPanel(SnapshotPanel):
         epochs = snapshot.epochs_history
         points, lowest = 0, 100.0
         all_x: list[float] = []
-        for y, color, label in (
-            (epochs.test_accuracy, TEST_COLOR, "test"),
-            (epochs.train_accuracy, TRAIN_COLOR, "train"),
-        ):
+        for y, color in ((epochs.test_accuracy, TEST_COLOR), (epochs.train_accuracy, TRAIN_COLOR)):
             xs, ys = finite_xy(epochs.epoch, np.asarray(y) * 100, limit=max(2 * width, 64))
             if xs:
-                fig.plot(xs, ys, color=color, label=label, marker="braille")
+                fig.plot(xs, ys, color=color, marker="braille")  # the cost's legend holds
                 points += len(xs)
                 all_x += xs
                 lowest = min(lowest, *ys)
