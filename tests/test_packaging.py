@@ -21,3 +21,9 @@ def test_the_distributed_extra_exists_and_the_tests_install_it() -> None:
     extras = PYPROJECT["project"]["optional-dependencies"]
     assert any(req.startswith("distributed") for req in extras["distributed"])
     assert any(req.startswith("distributed") for req in extras["test"])
+
+
+def test_an_editable_install_is_a_plain_path_entry() -> None:
+    """package-dir {"" = "."}: `make`'s `pip install -e` adds the project folder to sys.path
+    instead of a meta path finder, for which setuptools prints a BuildBackendWarning."""
+    assert PYPROJECT["tool"]["setuptools"]["package-dir"] == {"": "."}

@@ -13,6 +13,7 @@ Exit status: 0 backprop passes, 1 it does not, 2 bad input (one line), 130 inter
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from collections.abc import Callable
 
@@ -135,6 +136,14 @@ def _check_options(args: argparse.Namespace) -> None:
         raise ConfigError(f"--max-params {args.max_params} must be a whole number ≥ 1")
 
 
+def milliseconds(seconds: float) -> str:
+    """A time in ms with four significant digits and no exponent (0.03264, 27.46, 1234), so
+    that the ratios printed beside the times can be checked against them."""
+    ms = seconds * 1e3
+    decimals = max(0, 3 - math.floor(math.log10(ms))) if ms > 0 else 3
+    return f"{ms:.{decimals}f}"
+
+
 def _print_race(config: RunConfig, race, centred: str, one_sided: str) -> None:
     """The network, the errors per layer, and the passes and times of the three runners."""
     from tui_backprop.training.race import BACKPROP
@@ -158,7 +167,7 @@ def _print_race(config: RunConfig, race, centred: str, one_sided: str) -> None:
     print(f"\n{'method':<24}{'passes of the mini-batch':>26}{'time':>13}{'× backprop':>13}")
     for name, passes, seconds, runner in rows:
         ratio = runner if name == "backprop" else f"{race.ratio(runner):,.0f}×"
-        print(f"{name:<24}{passes:>26}{seconds * 1e3:>10.3f} ms{ratio:>13}")
+        print(f"{name:<24}{passes:>26}{milliseconds(seconds):>10} ms{ratio:>13}")
     print(
         f"\nChapter 2's count: for a million weights the finite differences need \"a million "
         f'and one passes through the network" per training example; here P + 1 = {P + 1:,} '
