@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from tui_backprop.atomic import WriteError, write_text
+from tui_backprop.training.states import USABLE_END_STATES
 
 #: the outcome of a job that could not run at all (bad data, a bug): reported in its row
 ERROR = "error"
@@ -39,7 +40,7 @@ class RunResult:
     @property
     def ok(self) -> bool:
         """True when the run ended normally (finished or stopped)."""
-        return self.state in ("finished", "stopped")
+        return self.state in USABLE_END_STATES
 
     def last(self, key: str) -> float | None:
         """The last epoch's value of key (None when there is none)."""

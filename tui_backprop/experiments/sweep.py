@@ -32,13 +32,16 @@ from tui_backprop.atomic import WriteError, check_writable, write_text
 from tui_backprop.experiments.display import run_bars
 from tui_backprop.experiments.jobs import RunResult, train_job
 from tui_backprop.experiments.pool import INSTALL_DASK, default_jobs, open_executor, run_all
+from tui_backprop.formatting import MISSING
 from tui_backprop.training import (
     DEFAULT_PRESET,
     ConfigError,
     RunConfig,
+    RunState,
     apply_overrides,
     load_preset,
 )
+from tui_backprop.training.states import USABLE_END_STATES
 
 EXIT_OK, EXIT_FAILED, EXIT_DIVERGED, EXIT_INTERRUPTED = 0, 1, 3, 130
 
@@ -192,9 +195,9 @@ def run(args: argparse.Namespace) -> int:
         raise ConfigError(str(error)) from None
     print(f"summary: {out / 'summary.csv'}")
     states = {result.state for result in results}
-    if states <= {"finished", "stopped"}:
+    if states <= USABLE_END_STATES:
         return EXIT_OK
-    return EXIT_DIVERGED if states <= {"finished", "stopped", "diverged"} else EXIT_FAILED
+    return EXIT_DIVERGED if states <= USABLE_END_STATES | {RunState.DIVERGED} else EXIT_FAILED
 
 
 def _summary(result: RunResult) -> str:
@@ -231,7 +234,7 @@ def summary_rows(cells: list[Cell], results: list[RunResult]) -> list[dict[str, 
         )
 
     def rank(row: dict[str, Any]) -> tuple:
-        ok = row["state"] in ("finished", "stopped")
+        ok = row["state"] in USABLE_END_STATES
         accuracy, cost = row["test_accuracy"], row["test_cost"]
         score = -accuracy if accuracy is not None else (cost if cost is not None else math.inf)
         return (not ok, score)
@@ -242,7 +245,7 @@ def summary_rows(cells: list[Cell], results: list[RunResult]) -> list[dict[str, 
 def _number(value: float | None, percent: bool = False) -> str:
     """A table cell: a percentage, a cost, or a dash when missing."""
     if value is None:
-        return "–"
+        return MISSING
     return f"{100 * value:.2f} %" if percent else f"{value:.4g}"
 
 

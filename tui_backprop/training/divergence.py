@@ -126,12 +126,10 @@ def locate(
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         grads = net.backprop(X, Y)
         n_layers = len(grads.zs)
-        # activations may or may not include the input as their first entry
-        offset = len(grads.activations) - n_layers
-        for l in range(n_layers):
+        for l in range(n_layers):  # activations[0] is X: layer l's output is activations[l + 1]
             if not _finite(grads.zs[l]):
                 return l + 1, "z"
-            if not _finite(grads.activations[l + offset]):
+            if not _finite(grads.activations[l + 1]):
                 return l + 1, "a"
         if not _finite(grads.delta[-1]):
             return n_layers, "δ (BP1)"

@@ -24,7 +24,7 @@ from textual.widgets import Footer, ProgressBar, Static
 from textual.worker import get_current_worker
 
 from tui_backprop.engine import Network
-from tui_backprop.formatting import compact, number
+from tui_backprop.formatting import MISSING, compact, number
 from tui_backprop.training import RunState, Snapshot, Trainer
 from tui_backprop.training.race import BACKPROP, ONE_SIDED, RaceReport, run_race
 
@@ -54,7 +54,7 @@ def race_table(report: RaceReport) -> Table:
     for leg in report.legs:
         ratio = report.ratio(leg.name)
         if leg.name == BACKPROP:
-            passes = "1 + 1 back" if leg.finished else "–"
+            passes = "1 + 1 back" if leg.finished else MISSING
             errors = "(the reference)"
         else:
             passes = f"{leg.passes:,} / {leg.needed:,}"
@@ -64,8 +64,8 @@ def race_table(report: RaceReport) -> Table:
         table.add_row(
             leg.name,
             passes,
-            seconds_text(leg.seconds) if leg.passes else "–",
-            f"{ratio:,.0f}×" if ratio is not None else "–",
+            seconds_text(leg.seconds) if leg.passes else MISSING,
+            f"{ratio:,.0f}×" if ratio is not None else MISSING,
             errors,
         )
     return table
