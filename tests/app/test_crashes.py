@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from textual.widgets import Input
 
 from tests.app.screen import screen_text
+from tests.app.test_app import notifications, wait_until
 from tests.app.test_panels import PanelApp, last_snapshot
 from tui_backprop.app import BackpropApp
 from tui_backprop.app.widgets.gradients import GradientPanel
@@ -66,3 +68,42 @@ def test_a_crash_in_the_app_exits_1_with_the_error_on_stderr(monkeypatch, capsys
     assert status == 1
     assert "a bug behind the r key" in err
     assert err.strip().splitlines()[-1].startswith("tui-backprop: error: the app stopped")
+
+
+async def test_a_big_network_is_built_off_the_ui_thread_while_the_keys_still_act(
+    monkeypatch, app_xor_config
+) -> None:
+    """2-12000-12000-3 in the layers field froze the screen while its weights were drawn.
+
+    The build is held until the test lets it go: the keys must act meanwhile."""
+    from tui_backprop.app import app as app_module
+    from tui_backprop.app.screens.help import HelpScreen
+
+    release, builders = threading.Event(), []
+    real_build = app_module.build_trainer
+
+    def held_build(config, datasets):
+        builders.append(threading.current_thread())
+        if config.sizes[1] == 1100:
+            release.wait(timeout=30)
+        return real_build(config, datasets)
+
+    monkeypatch.setattr(app_module, "build_trainer", held_build, raising=False)
+    app = BackpropApp(config=app_xor_config)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(pilot, lambda: app.trainer is not None, "the network")
+        old = app.trainer
+        await pilot.press("e")
+        app.main.form.query_one("#field-sizes", Input).value = "2-1100-1000-1"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "Building a network of 1,105,301 parameters…" in notifications(app)
+        await pilot.press("escape", "question_mark")
+        assert isinstance(app.screen, HelpScreen)  # the keys act while it builds
+        await pilot.press("escape")
+        assert app.trainer is old
+        release.set()
+        await wait_until(pilot, lambda: app.trainer is not old, "the big network")
+        assert app.config.sizes == [2, 1100, 1000, 1]
+        assert builders[-1] is not threading.main_thread()
+        assert "2-1100-1000-1" in screen_text(app)

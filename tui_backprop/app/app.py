@@ -17,14 +17,15 @@ from textual.worker import Worker, WorkerState
 
 from tui_backprop.app.commands import PresetCommands
 from tui_backprop.app.keys import typed_by_focus
-from tui_backprop.app.messages import DatasetLoaded, SnapshotReady
+from tui_backprop.app.messages import NetworkBuilt, SnapshotReady
 from tui_backprop.app.screens.help import HelpScreen
 from tui_backprop.app.screens.main import STEP_VIEWS, MainScreen
 from tui_backprop.app.screens.race import race_on
 from tui_backprop.app.session import (
-    MAX_SNAPSHOTS_PER_SECOND,
+    Built,
     DatasetCache,
-    fit_to_dataset,
+    build_trainer,
+    builds_slowly,
     initial_config,
 )
 from tui_backprop.app.widgets import ExperimentForm
@@ -37,6 +38,7 @@ from tui_backprop.training import (
     Snapshot,
     Trainer,
     load_preset,
+    memory,
 )
 from tui_backprop.training.inspector_rows import Architecture
 from tui_backprop.training.presets import preset_book
@@ -64,7 +66,7 @@ class BackpropApp(App[None]):
         self.run_id = 0
         self.latest: Snapshot | None = None
         self._worker: Worker[None] | None = None
-        self._pending: RunConfig | None = None  # the configuration whose data is loading
+        self._pending: RunConfig | None = None  # the configuration being built in a thread
 
     def get_default_screen(self) -> MainScreen:
         """The main screen, built for the starting configuration."""
@@ -83,27 +85,40 @@ class BackpropApp(App[None]):
         """Build a new network for ``config`` and make it current (idle); False on failure.
 
         The old run keeps going until the new network exists, so a bad value loses nothing.
+        A slow dataset or a big network is built in a thread, so the screen never freezes.
         """
-        self._pending = None  # a newer request supersedes a dataset still loading
-        if self.datasets.is_slow(config):
-            download = " (the first use downloads it)" if config.dataset == "mnist" else ""
-            self.notify(f"Loading {config.dataset}…{download}")
+        self._pending = None  # a newer request supersedes a build still going
+        if builds_slowly(config, self.datasets):
             self._pending = config
-            if self.trainer is None:
-                self.main.status.set_state("loading", f"loading {config.dataset}…")
-            self._load_dataset(config, preset)
+            self._say_building(config)
+            self._build(config, preset)
             return True
         try:
-            dataset = self.datasets.load(config)
-            config, pair_note = fit_to_dataset(config, dataset)
-            trainer = Trainer(config, dataset, report_every_seconds=1 / MAX_SNAPSHOTS_PER_SECOND)
+            built = build_trainer(config, self.datasets)
         except (ConfigError, DatasetError) as error:
             self._show_build_error(error)
             return False
-        self._install(trainer, config, preset)
-        if pair_note:
-            self.notify(pair_note, title="Output and cost", timeout=8)
+        self._show_built(built, preset)
         return True
+
+    def _say_building(self, config: RunConfig) -> None:
+        """Say what is being loaded or built in the background."""
+        if self.datasets.is_slow(config):
+            download = " (the first use downloads it)" if config.dataset == "mnist" else ""
+            news = f"loading {config.dataset}…"
+            self.notify(f"Loading {config.dataset}…{download}")
+        else:
+            news = "building the network…"
+            count = memory.parameter_count(config.sizes)
+            self.notify(f"Building a network of {count:,} parameters…")
+        if self.trainer is None:
+            self.main.status.set_state("loading", news)
+
+    def _show_built(self, built: Built, preset: str | None) -> None:
+        """Make a new trainer current, and say what fitting it to the data changed."""
+        self._install(built.trainer, built.config, preset)
+        if built.note:
+            self.notify(built.note, title="Output and cost", timeout=8)
 
     def _install(self, trainer: Trainer, config: RunConfig, preset: str | None) -> None:
         """Stop the old run and show the new, untrained network."""
@@ -130,27 +145,28 @@ class BackpropApp(App[None]):
             self.main.status.set_state("error", "fix the form to build a network")
         self.notify(words, title="Cannot build the network", severity="error", timeout=8)
 
-    @work(thread=True, exclusive=True, group="dataset", exit_on_error=False)
-    def _load_dataset(self, config: RunConfig, preset: str | None) -> None:
-        """Load a slow dataset off the UI thread, then come back with a message."""
+    @work(thread=True, exclusive=True, group="build", exit_on_error=False)
+    def _build(self, config: RunConfig, preset: str | None) -> None:
+        """Load the dataset and build the network off the UI thread, then come back with
+        a message."""
         try:
-            self.datasets.load(config)
-        except DatasetError as error:
-            self.post_message(DatasetLoaded(config, preset, error))
+            built = build_trainer(config, self.datasets)
+        except (ConfigError, DatasetError) as error:
+            self.post_message(NetworkBuilt(config, preset, None, error))
             return
-        self.post_message(DatasetLoaded(config, preset, None))
+        self.post_message(NetworkBuilt(config, preset, built))
 
-    def on_dataset_loaded(self, message: DatasetLoaded) -> None:
-        """Build the network once its dataset is in memory, unless the user moved on."""
+    def on_network_built(self, message: NetworkBuilt) -> None:
+        """Show the network built in the background, unless the user moved on."""
         if message.config is not self._pending:
-            return
-        if message.error is not None:
-            self._pending = None
+            return  # superseded: its trainer never ran, so dropping it is enough
+        self._pending = None
+        if message.built is None:
             self.preset_name = message.preset  # the user's choice stays in the form
             self.main.form.load(message.config, message.preset)
-            self._show_build_error(message.error)
+            self._show_build_error(message.error or DatasetError("the build failed"))
         else:
-            self.prepare(message.config, message.preset)
+            self._show_built(message.built, message.preset)
 
     # -- the training worker -----------------------------------------------------------------
 

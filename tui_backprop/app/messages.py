@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.message import Message
 
-from tui_backprop.data import DatasetError
+from tui_backprop.app.session import Built
 from tui_backprop.training import RunConfig, Snapshot
 
 
@@ -22,12 +22,20 @@ class SnapshotReady(Message):
         return isinstance(message, SnapshotReady) and message.run_id == self.run_id
 
 
-class DatasetLoaded(Message):
-    """A slow dataset finished loading in the background (``error`` is None on success)."""
+class NetworkBuilt(Message):
+    """A network built in the background (a slow dataset or many parameters): its trainer
+    and the configuration fitted to the data, or the error that stopped it."""
 
-    def __init__(self, config: RunConfig, preset: str | None, error: DatasetError | None) -> None:
-        """Carry the configuration whose dataset was loaded, and any problem."""
+    def __init__(
+        self,
+        config: RunConfig,
+        preset: str | None,
+        built: Built | None,
+        error: Exception | None = None,
+    ) -> None:
+        """Carry the requested configuration, and the trainer built for it or the error."""
         super().__init__()
         self.config = config
         self.preset = preset
+        self.built = built
         self.error = error

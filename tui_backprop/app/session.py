@@ -6,16 +6,27 @@ from __future__ import annotations
 
 import json
 import threading
+from dataclasses import dataclass
 
 from tui_backprop.data import Dataset, load_dataset
 from tui_backprop.engine import check_pairing
-from tui_backprop.training import DEFAULT_PRESET, ConfigError, RunConfig, load_preset
+from tui_backprop.training import (
+    DEFAULT_PRESET,
+    ConfigError,
+    RunConfig,
+    Trainer,
+    load_preset,
+    memory,
+)
 
 #: the app asks the trainer for this many snapshots a second while running (the panels
 #: pace their own redraws)
 MAX_SNAPSHOTS_PER_SECOND = 5
 #: datasets that may take long to load (a download, a big file): loaded off the UI thread
 SLOW_DATASETS = frozenset({"mnist", "csv"})
+#: networks with more parameters than this are built off the UI thread: drawing their
+#: random weights and the first output map takes seconds (2-12000-12000-3: 144 million)
+BIG_NETWORK_PARAMETERS = 1_000_000
 
 
 def dataset_key(config: RunConfig) -> str:
@@ -49,6 +60,38 @@ class DatasetCache:
         with self._lock:
             self._data[dataset_key(config)] = dataset
         return dataset
+
+
+def builds_slowly(config: RunConfig, datasets: DatasetCache) -> bool:
+    """True when building this configuration's trainer could freeze the screen: its dataset
+    may take long to load, or the network has more than ``BIG_NETWORK_PARAMETERS``."""
+    big = memory.parameter_count(config.sizes) > BIG_NETWORK_PARAMETERS
+    return big or datasets.is_slow(config)
+
+
+@dataclass(frozen=True)
+class Built:
+    """A new trainer, the configuration fitted to its dataset, and what the fit changed."""
+
+    trainer: Trainer
+    config: RunConfig
+    note: str
+
+
+def build_trainer(config: RunConfig, datasets: DatasetCache) -> Built:
+    """A new trainer for ``config`` on its dataset (raises ConfigError or DatasetError; a
+    MemoryError that the memory estimate did not foresee becomes a ConfigError on sizes)."""
+    dataset = datasets.load(config)
+    config, note = fit_to_dataset(config, dataset)
+    try:
+        trainer = Trainer(config, dataset, report_every_seconds=1 / MAX_SNAPSHOTS_PER_SECOND)
+    except MemoryError:
+        count = memory.parameter_count(config.sizes)
+        raise ConfigError(
+            f"sizes: not enough memory to build {count:,} parameters; try fewer neurons",
+            field="sizes",
+        ) from None
+    return Built(trainer, config, note)
 
 
 def fit_sizes(config: RunConfig, dataset: Dataset) -> RunConfig:
