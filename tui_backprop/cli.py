@@ -1,6 +1,7 @@
 """The command line: ``tui-backprop`` opens the app; subcommands run without Textual.
 
     tui-backprop [--preset NAME] [--set KEY=VALUE ...]       the app
+    tui-backprop --compare A.jsonl [B.jsonl ...]             the app, over earlier runs
     tui-backprop train --preset NAME [--epochs N] [--metrics F.jsonl] [--save M.npz] ...
     tui-backprop presets                                     list the presets
     tui-backprop reproduce [NAME ...] [--all]                the book's experiments, checked
@@ -31,11 +32,12 @@ from tui_backprop.training import (
     memory,
 )
 from tui_backprop.training.model_io import ModelFileError
+from tui_backprop.training.runs import RunFileError
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = exit_status.OK, exit_status.FAILED, exit_status.BAD_INPUT
 EXIT_DIVERGED, EXIT_INTERRUPTED = exit_status.DIVERGED, exit_status.INTERRUPTED
 #: the errors that mean "bad input": reported in one line, exit 2
-INPUT_ERRORS = (ConfigError, DatasetError, ModelFileError, WriteError)
+INPUT_ERRORS = (ConfigError, DatasetError, ModelFileError, WriteError, RunFileError)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -55,6 +57,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     _add_experiment_options(parser, default_preset=DEFAULT_PRESET, prefix=_TOP)
+    parser.add_argument(
+        "--compare",
+        action="extend",
+        nargs="+",
+        default=[],
+        metavar="FILE.jsonl",
+        help="draw these train --metrics files under the app's runs (the app only)",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     train = commands.add_parser(
@@ -161,6 +171,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     try:
         _set_memory_limit(args.max_memory)
+        if args.compare and args.command is not None:
+            raise ConfigError(f"--compare belongs to the app, not to {args.command}")
         if args.command == "presets":
             return _list_presets()
         if args.command in ("reproduce", "sweep"):
@@ -174,7 +186,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         config = _load_config(args.preset, args.overrides)
         if args.command == "gradcheck":
             return gradcheck_cli.run(args, config)
-        return _open_app(args.preset, config)
+        return _open_app(args.preset, config, args.compare)
     except INPUT_ERRORS as error:
         print(f"tui-backprop: error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -191,11 +203,17 @@ def _load_config(preset: str | None, overrides: list[str]) -> RunConfig:
     return apply_overrides(config, overrides) if overrides else config
 
 
-def _open_app(preset: str | None, config: RunConfig) -> int:
-    """Open the Textual app (imported here so that the other commands never load Textual)."""
-    from tui_backprop.app import BackpropApp
+def _open_app(preset: str | None, config: RunConfig, compare: Sequence[str] = ()) -> int:
+    """Open the Textual app (imported here so that the other commands never load Textual),
+    with the ``compare`` metrics files read first (a bad one is reported before)."""
+    from pathlib import Path
 
-    app = BackpropApp(preset=DEFAULT_PRESET if preset is None else preset, config=config)
+    from tui_backprop.app import BackpropApp
+    from tui_backprop.training.runs import read_run_file
+
+    files = tuple((Path(path).name, read_run_file(path)) for path in compare)
+    name = DEFAULT_PRESET if preset is None else preset
+    app = BackpropApp(preset=name, config=config, compare=files)
     app.run()
     if not app.return_code:
         return EXIT_OK

@@ -16,6 +16,7 @@ from textual.app import App
 from textual.worker import Worker, WorkerState
 
 from tui_backprop.app.commands import PresetCommands
+from tui_backprop.app.compare import CompareRuns
 from tui_backprop.app.keys import typed_by_focus
 from tui_backprop.app.messages import NetworkBuilt, SnapshotReady
 from tui_backprop.app.screens.help import HelpScreen
@@ -42,6 +43,7 @@ from tui_backprop.training import (
 )
 from tui_backprop.training.inspector_rows import Architecture
 from tui_backprop.training.presets import preset_book
+from tui_backprop.training.snapshot import EpochHistory
 
 #: the name the training thread carries while it trains (tests look for it)
 TRAINER_THREAD_NAME = "tui-backprop-trainer"
@@ -49,7 +51,7 @@ TRAINER_THREAD_NAME = "tui-backprop-trainer"
 ETA_LIMITS = (1e-6, 1e3)
 
 
-class BackpropApp(App[None]):
+class BackpropApp(CompareRuns, App[None]):
     """Watch backpropagation train a NumPy network, live."""
 
     TITLE = "tui-backprop"
@@ -57,9 +59,16 @@ class BackpropApp(App[None]):
     COMMANDS = App.COMMANDS | {PresetCommands}
     # the keys of the main screen are listed, in the footer's order, on MainScreen
 
-    def __init__(self, preset: str | None = None, config: RunConfig | None = None) -> None:
-        """Open ``config`` when given (named ``preset`` in the form), else the preset."""
+    def __init__(
+        self,
+        preset: str | None = None,
+        config: RunConfig | None = None,
+        compare: tuple[tuple[str, EpochHistory], ...] = (),
+    ) -> None:
+        """Open ``config`` when given (named ``preset`` in the form), else the preset;
+        ``compare``: (name, curves) of metrics files to draw under the runs."""
         super().__init__()
+        self._init_comparison(compare)
         self.preset_name, self.config, self._startup_problem = initial_config(preset, config)
         self.datasets = DatasetCache()
         self.trainer: Trainer | None = None
@@ -121,7 +130,8 @@ class BackpropApp(App[None]):
             self.notify(built.note, title="Output and cost", timeout=8)
 
     def _install(self, trainer: Trainer, config: RunConfig, preset: str | None) -> None:
-        """Stop the old run and show the new, untrained network."""
+        """Keep the old run for comparison, stop it and show the new, untrained network."""
+        self._keep_run()
         self._stop_run()
         run_id = self.run_id
         trainer.listener = lambda snapshot: self._post(snapshot, run_id)
@@ -135,6 +145,7 @@ class BackpropApp(App[None]):
         main.speed.book = preset_book(preset)
         trainer.request_step_detail(main.view in STEP_VIEWS)
         main.clear()
+        self._show_overlays()
         self.latest = trainer.snapshot()
         main.show(self.latest)
 
@@ -211,6 +222,7 @@ class BackpropApp(App[None]):
         self.main.show(snapshot)
         if snapshot.state != previous and snapshot.state in TERMINAL_STATES:
             self._announce(snapshot)
+            self._keep_ended_run(snapshot)
 
     def _announce(self, snapshot: Snapshot) -> None:
         """A notification for a diverged or failed run (a finished one is said by the status

@@ -59,6 +59,11 @@ next to the book's chapter 5 values when a preset carries them, and marks satura
 | `r` | reset: new weights, same settings (the run stops) |
 | `+` / `-` | multiply / divide η by 1.5, applied to the running training at once |
 | `l` | the loss plot's log scale on or off |
+| `o` | show or hide the earlier runs on the loss plot: every run that ends or is replaced \
+(reset, a new setting, a preset) stays there faintly, labelled by what differs from the \
+current settings (e.g. `cost=quadratic`) |
+| `O` | compare with a file written by `tui-backprop train --metrics` (also \
+`tui-backprop --compare FILE.jsonl …` at start) |
 | `w` | plot ‖∇w^l‖ (BP4, dotted) beside ‖∇b^l‖ in the gradient panel, or stop |
 | `[` / `]` | the δ heatmap's previous / next layer |
 | `i` | the inspector: BP1–BP4 of one neuron and one sample of the latest step, number by \

@@ -87,6 +87,8 @@ class MainScreen(Screen[None]):
         Binding("g", "app.race", "Race"),
         Binding("w", "toggle_weights", "∇w"),
         Binding("l", "log_scale", "Log"),
+        Binding("o", "toggle_overlays", "Runs"),
+        Binding("O", "app.load_run", "Load run", key_display="O", show=False),
         Binding("left_square_bracket", "layer(-1)", "δ", key_display="[", group=LAYER_KEYS),
         Binding("right_square_bracket", "layer(1)", "δ", key_display="]", group=LAYER_KEYS),
         Binding("e", "app.edit", "Edit", show=False),
@@ -162,6 +164,10 @@ class MainScreen(Screen[None]):
     def action_log_scale(self) -> None:
         """Toggle the loss plot's log scale."""
         self.loss.set_log_scale(not self.loss.log_scale)
+
+    def action_toggle_overlays(self) -> None:
+        """Show or hide the earlier runs on the loss panel."""
+        self.notify(self.loss.toggle_overlays(), timeout=3)
 
     def action_toggle_weights(self) -> None:
         """Plot ‖∇w^l‖ (BP4) beside ‖∇b^l‖ in the gradient panel, or stop."""

@@ -1,8 +1,10 @@
-"""The loss panel: training and test cost against epochs, accuracy beside it."""
+"""The loss panel: training and test cost against epochs, accuracy beside it, and faint
+overlays of earlier runs (their test cost and test accuracy) to compare with."""
 
 from __future__ import annotations
 
 import numpy as np
+from rich.markup import escape
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.events import Resize
@@ -10,7 +12,13 @@ from textual.reactive import reactive
 from textual.widgets import Static
 
 from tui_backprop.app.widgets.pacing import Pacer
-from tui_backprop.app.widgets.palette import BATCH_COLOR, TEST_COLOR, TRAIN_COLOR, rgb
+from tui_backprop.app.widgets.palette import (
+    BATCH_COLOR,
+    OVERLAY_COLORS,
+    TEST_COLOR,
+    TRAIN_COLOR,
+    rgb,
+)
 from tui_backprop.app.widgets.panel import SnapshotPanel
 from tui_backprop.app.widgets.plotting import Figure, TimedPlot, finite_xy, round_axes
 from tui_backprop.app.widgets.text import (
@@ -22,6 +30,7 @@ from tui_backprop.app.widgets.text import (
 )
 from tui_backprop.formatting import number, percent
 from tui_backprop.training import RunState, Snapshot
+from tui_backprop.training.snapshot import EpochHistory
 
 #: below this content size the plots give way to a text summary with a sparkline
 COMPACT_WIDTH, COMPACT_HEIGHT = 30, 8
@@ -32,6 +41,11 @@ NARROW_WIDTH = 80
 STACK_HEIGHT = 20
 #: below this height the x axis label is dropped to leave room for the curves
 LABEL_HEIGHT = 12
+#: below this height a plot draws at most SHORT_OVERLAYS earlier runs (the newest)
+OVERLAY_HEIGHT, SHORT_OVERLAYS = 16, 2
+
+#: an earlier run to draw faintly: its label and its evaluations
+Overlay = tuple[str, EpochHistory]
 
 
 def legend_markup(series: list[tuple[tuple[int, int, int], str]]) -> str:
@@ -45,6 +59,7 @@ class LossPanel(SnapshotPanel):
 
     can_focus = False
     log_scale: reactive[bool] = reactive(False, init=False)
+    overlays_shown: reactive[bool] = reactive(True, init=False)
 
     def __init__(
         self, *, name: str | None = None, id: str | None = None, classes: str | None = None
@@ -57,6 +72,7 @@ class LossPanel(SnapshotPanel):
         self._accuracy_plot = TimedPlot(classes="accuracy-plot")
         self._pacer = Pacer(self, self._draw, self._drawing_seconds, min_interval=1.0)
         self._summary = Static("", classes="panel-summary")
+        self._overlays: tuple[Overlay, ...] = ()
         self.add_class("-empty")
 
     def compose(self) -> ComposeResult:
@@ -73,6 +89,26 @@ class LossPanel(SnapshotPanel):
         """Show the cost on a logarithmic (True) or linear (False) y axis."""
         self.log_scale = on
 
+    def set_overlays(self, overlays: tuple[Overlay, ...]) -> None:
+        """Earlier runs to draw faintly under this one, oldest first."""
+        self._overlays = overlays
+        self._pacer.request(urgent=True)
+
+    def toggle_overlays(self) -> str:
+        """Show or hide the earlier runs; returns what the user should be told."""
+        if not self._overlays:
+            return "No earlier runs yet: a run that ends or is reset stays here (O loads a file)."
+        self.overlays_shown = not self.overlays_shown
+        count = len(self._overlays)
+        runs = f"{count} earlier run{'s' if count > 1 else ''}"
+        return f"Loss: {runs} drawn faintly." if self.overlays_shown else f"Loss: {runs} hidden."
+
+    def _visible_overlays(self, height: int) -> tuple[Overlay, ...]:
+        """The overlays to draw now (none when hidden; the newest on a short plot)."""
+        if not self.overlays_shown:
+            return ()
+        return self._overlays[-SHORT_OVERLAYS:] if height < OVERLAY_HEIGHT else self._overlays
+
     def plotted_points(self) -> int:
         """How many data points the plots hold now."""
         return self._points
@@ -81,6 +117,10 @@ class LossPanel(SnapshotPanel):
 
     def watch_log_scale(self) -> None:
         """Redraw with the new y scale."""
+        self._pacer.request(urgent=True)
+
+    def watch_overlays_shown(self) -> None:
+        """Redraw with or without the earlier runs."""
         self._pacer.request(urgent=True)
 
     def on_resize(self, _: Resize) -> None:
@@ -101,7 +141,9 @@ class LossPanel(SnapshotPanel):
         """Rebuild both plots and the summary from the current snapshot."""
         snapshot = self._snapshot
         has_data = snapshot is not None and (
-            len(snapshot.steps_history) > 0 or len(snapshot.epochs_history) > 0
+            len(snapshot.steps_history) > 0
+            or len(snapshot.epochs_history) > 0
+            or bool(self._visible_overlays(OVERLAY_HEIGHT))
         )
         self.set_class(not has_data, "-empty")
         if snapshot is None or not has_data:
@@ -136,6 +178,17 @@ class LossPanel(SnapshotPanel):
         all_x: list[float] = []
         all_y: list[float] = []
         shown = []
+        for index, (label, history) in enumerate(self._visible_overlays(height)):
+            cost = history.test_cost
+            if not np.isfinite(cost).any():  # a file without test costs: its training cost
+                cost = history.train_cost
+            xs, ys = finite_xy(history.epoch, cost, positive=log, limit=limit)
+            if xs:
+                color = OVERLAY_COLORS[index % len(OVERLAY_COLORS)]
+                fig.plot(xs, ys, color=color, marker="braille")
+                shown.append((color, escape(label)))  # a file's name may hold [ ]
+                all_x += xs
+                all_y += ys
         for x, y, color, label, draw in series:
             xs, ys = finite_xy(x, y, positive=log, limit=limit)
             if xs:
@@ -194,6 +247,14 @@ class LossPanel(SnapshotPanel):
         epochs = snapshot.epochs_history
         points, lowest = 0, 100.0
         all_x: list[float] = []
+        for index, (_, history) in enumerate(self._visible_overlays(height)):
+            xs, ys = finite_xy(history.epoch, history.test_accuracy * 100, limit=2 * width)
+            if xs:
+                color = OVERLAY_COLORS[index % len(OVERLAY_COLORS)]
+                fig.plot(xs, ys, color=color, marker="braille")  # the cost's legend holds
+                points += len(xs)
+                all_x += xs
+                lowest = min(lowest, *ys)
         for y, color in ((epochs.test_accuracy, TEST_COLOR), (epochs.train_accuracy, TRAIN_COLOR)):
             xs, ys = finite_xy(epochs.epoch, np.asarray(y) * 100, limit=max(2 * width, 64))
             if xs:

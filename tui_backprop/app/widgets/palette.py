@@ -40,6 +40,15 @@ LAYER_COLORS: tuple[RGB, ...] = (
 TRAIN_COLOR: RGB = (86, 180, 233)
 TEST_COLOR: RGB = (230, 159, 0)
 BATCH_COLOR: RGB = (150, 150, 150)
+#: earlier runs drawn under the current one: muted, so that the live curves stand out
+OVERLAY_COLORS: tuple[RGB, ...] = (
+    (150, 120, 170),
+    (120, 150, 120),
+    (170, 130, 110),
+    (110, 140, 170),
+    (160, 160, 110),
+    (160, 110, 130),
+)
 #: what a class region fades to where the network is unsure
 UNSURE_COLOR: RGB = (40, 40, 46)
 NAN_COLOR: RGB = (0, 0, 0)

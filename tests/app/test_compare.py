@@ -1,0 +1,133 @@
+"""Comparing runs in the app: earlier runs as faint overlays on the loss plot (o shows or
+hides them, O loads a metrics file), labelled by what differs from the current settings."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from tests.app.screen import screen_text
+from tui_backprop.app import BackpropApp
+from tui_backprop.training import load_preset
+
+#: epochs of the one-neuron presets trained in the test's own thread
+EPOCHS = 40
+
+
+async def train_here(pilot: Pilot, steps: int = EPOCHS) -> None:
+    """Train the app's current network ``steps`` steps in the test, then show it paused."""
+    app = pilot.app
+    assert isinstance(app, BackpropApp)
+    while app.trainer is None:
+        await pilot.pause(0.01)
+    trainer = app.trainer
+    trainer.listener = None
+    for _ in range(steps):
+        trainer.step()
+    snapshot = dataclasses.replace(trainer.snapshot(), state="paused", samples_per_second=0.0)
+    app.latest = snapshot
+    app.main.show(snapshot)
+    await pilot.pause()
+
+
+async def quadratic_then_cross_entropy(pilot: Pilot) -> None:
+    """Chapter 3's comparison: the saturated neuron with the quadratic cost, then with the
+    cross-entropy (the preset switch keeps the first run), both trained EPOCHS epochs."""
+    app = pilot.app
+    assert isinstance(app, BackpropApp)
+    await train_here(pilot)
+    app.open_preset("learning-slowdown-cross-entropy")
+    await train_here(pilot)
+
+
+def slowdown_app() -> BackpropApp:
+    """The app on the learning-slowdown preset (quadratic cost)."""
+    return BackpropApp(preset="learning-slowdown", config=load_preset("learning-slowdown"))
+
+
+async def test_a_replaced_run_stays_on_the_loss_plot_labelled_by_its_cost() -> None:
+    """After quadratic then cross-entropy, the plot's legend names the earlier run by the
+    setting that differs; o hides it and says so, o again brings it back."""
+    app = slowdown_app()
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await quadratic_then_cross_entropy(pilot)
+        assert "cost=quadratic" in screen_text(app)
+        await pilot.press("o")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "cost=quadratic" not in text
+        assert "1 earlier run hidden" in text
+        await pilot.press("o")
+        await pilot.pause()
+        assert "cost=quadratic" in screen_text(app)
+
+
+async def test_o_without_earlier_runs_says_how_runs_get_there() -> None:
+    """Nothing to show yet: o explains what puts a run on the plot."""
+    app = slowdown_app()
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await train_here(pilot, 2)
+        await pilot.press("o")
+        await pilot.pause()
+        assert "No earlier runs yet" in screen_text(app)
+
+
+async def test_a_reset_keeps_the_run_it_replaces() -> None:
+    """r after training: the same settings, so the overlay is called 'run 1'."""
+    app = slowdown_app()
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await train_here(pilot)
+        await pilot.press("r")
+        await train_here(pilot, 5)
+        assert "run 1" in screen_text(app)
+
+
+def write_metrics(path: Path, epochs: int = 5) -> None:
+    """A small --metrics file with falling costs."""
+    rows = [
+        {"epoch": e, "train_cost": 1 / e, "test_cost": 1.2 / e, "test_accuracy": None}
+        for e in range(1, epochs + 1)
+    ]
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows))
+
+
+async def test_O_loads_a_metrics_file_as_an_overlay_and_names_a_bad_one(tmp_path: Path) -> None:
+    """O asks for a path: a good file is drawn under its name; a bad one is named in the
+    notification and nothing is lost."""
+    good, bad = tmp_path / "headless.jsonl", tmp_path / "broken.jsonl"
+    write_metrics(good)
+    bad.write_text("{oops\n")
+    app = slowdown_app()
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await train_here(pilot, 3)
+        await pilot.press("O")
+        await pilot.pause()
+        app.screen.query_one(Input).value = str(bad)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "broken.jsonl, line 1: not JSON" in screen_text(app)
+        await pilot.press("O")
+        await pilot.pause()
+        app.screen.query_one(Input).value = str(good)
+        await pilot.press("enter")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "headless.jsonl" in text and "5 epochs drawn" in text
+
+
+async def test_compare_files_given_at_start_are_drawn(tmp_path: Path) -> None:
+    """BackpropApp(compare=...) (the CLI's --compare) draws the files before any training."""
+    from tui_backprop.training.runs import read_run_file
+
+    path = tmp_path / "quadratic.jsonl"
+    write_metrics(path)
+    config = load_preset("learning-slowdown-cross-entropy")
+    files = (("quadratic.jsonl", read_run_file(path)),)
+    app = BackpropApp(preset="x", config=config, compare=files)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await train_here(pilot, 2)
+        assert "quadratic.jsonl" in screen_text(app)
