@@ -73,6 +73,7 @@ class LossPanel(SnapshotPanel):
         self._pacer = Pacer(self, self._draw, self._drawing_seconds, min_interval=1.0)
         self._summary = Static("", classes="panel-summary")
         self._overlays: tuple[Overlay, ...] = ()
+        self._title: str | None = None  # the border title, before any earlier run's legend
         self.add_class("-empty")
 
     def compose(self) -> ComposeResult:
@@ -177,7 +178,7 @@ class LossPanel(SnapshotPanel):
         ]
         all_x: list[float] = []
         all_y: list[float] = []
-        shown = []
+        shown, earlier = [], []
         for index, (label, history) in enumerate(self._visible_overlays(height)):
             cost = history.test_cost
             if not np.isfinite(cost).any():  # a file without test costs: its training cost
@@ -186,7 +187,7 @@ class LossPanel(SnapshotPanel):
             if xs:
                 color = OVERLAY_COLORS[index % len(OVERLAY_COLORS)]
                 fig.plot(xs, ys, color=color, marker="braille")
-                shown.append((color, escape(label)))  # a file's name may hold [ ]
+                earlier.append((color, escape(label)))  # a file's name may hold [ ]
                 all_x += xs
                 all_y += ys
         for x, y, color, label, draw in series:
@@ -198,6 +199,10 @@ class LossPanel(SnapshotPanel):
                 all_x += xs
                 all_y += ys
         self.border_subtitle = legend_markup(shown[::-1])
+        # the earlier runs' legend beside the panel's title: the bottom border is full
+        if self._title is None:
+            self._title = self.border_title or "Loss"
+        self.border_title = "  ".join([self._title, legend_markup(earlier[::-1])]).strip()
         if log and all_y:  # plotext fails on a log axis without data
             fig.yscale("log")
         size = (width, height)
