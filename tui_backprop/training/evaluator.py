@@ -1,4 +1,5 @@
-"""End-of-epoch evaluation: cost (with network2's L2 term) and accuracy on both splits."""
+"""End-of-epoch evaluation: cost (with network2's L2 term) and accuracy on both splits, and
+the test split by class (confusion matrix, worst mistakes) for 2 to 10 classes."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ import numpy as np
 
 from tui_backprop.data import Dataset
 from tui_backprop.engine import Network
+from tui_backprop.training.confusion import MAX_CLASSES, ClassTally, TestClasses
+from tui_backprop.training.diagnoses import Diagnosis
 
 #: rows of evaluation per forward pass, to bound memory on large sets
 EVAL_CHUNK = 10_000
@@ -23,6 +26,8 @@ class Evaluation:
     test_cost: float
     train_accuracy: float | None
     test_accuracy: float | None
+    classes: TestClasses | None = None  # the test split by class (2 to 10 classes)
+    diagnoses: tuple[Diagnosis, ...] = ()  # the rules that fired on it (training.diagnoses)
 
 
 class Evaluator:
@@ -46,6 +51,8 @@ class Evaluator:
         self._n_train = n
         self._train_labels = self._labels(self._Y_train)
         self._test_labels = self._labels(self._Y_test)
+        n_classes = len(dataset.info.class_names)
+        self._n_classes = n_classes if 2 <= n_classes <= MAX_CLASSES else 0
 
     def _labels(self, Y: np.ndarray) -> np.ndarray | None:
         """Integer classes of targets, or None for regression."""
@@ -56,10 +63,20 @@ class Evaluator:
         train_cost, train_accuracy = self._measure(
             net, lmbda, self._X_train, self._Y_train, self._train_labels
         )
+        tally = ClassTally(self._n_classes) if self._n_classes else None
         test_cost, test_accuracy = self._measure(
-            net, lmbda, self._X_test, self._Y_test, self._test_labels
+            net, lmbda, self._X_test, self._Y_test, self._test_labels, tally
         )
-        return Evaluation(train_cost, test_cost, train_accuracy, test_accuracy)
+        classes = None if tally is None else self._with_deltas(net, tally.result(net.sizes[-1]))
+        return Evaluation(train_cost, test_cost, train_accuracy, test_accuracy, classes)
+
+    def _with_deltas(self, net: Network, classes: TestClasses) -> TestClasses:
+        """The worst mistakes with their δ^l (BP1, BP2) from one backward pass over them."""
+        if len(classes.worst) == 0:
+            return classes
+        rows = classes.worst
+        grads = net.backprop(self._X_test[rows], self._Y_test[rows])
+        return dataclasses.replace(classes, worst_deltas=tuple(d.copy() for d in grads.delta))
 
     def _measure(
         self,
@@ -68,8 +85,10 @@ class Evaluator:
         X: np.ndarray,
         Y: np.ndarray,
         labels: np.ndarray | None,
+        tally: ClassTally | None = None,
     ) -> tuple[float, float | None]:
-        """Cost (with the L2 term over the whole training set's n) and accuracy, in chunks."""
+        """Cost (with the L2 term over the whole training set's n) and accuracy, in chunks
+        (each counted in ``tally`` too, when given)."""
         if len(X) == 0:
             return math.nan, None
         total_cost, correct = 0.0, 0
@@ -78,7 +97,10 @@ class Evaluator:
             cost, outputs = net.evaluate(X[rows], Y[rows])
             total_cost += cost * len(outputs)
             if labels is not None:
-                correct += int((self._dataset.labels(outputs) == labels[rows]).sum())
+                given = self._dataset.labels(outputs)
+                correct += int((given == labels[rows]).sum())
+                if tally is not None:
+                    tally.add(outputs, Y[rows], labels[rows], given, start)
         cost = total_cost / len(X) + net.weight_penalty(lmbda, self._n_train)
         accuracy = correct / len(X) if labels is not None else None
         return cost, accuracy
@@ -100,6 +122,10 @@ class EpochRecord:
     #: per layer, the share of neurons saturated or dead on the epoch's last mini-batch
     #: (None where the activation cannot saturate)
     saturation: tuple[float | None, ...] = ()
+    #: the rules that fired at this evaluation (training.diagnoses)
+    diagnoses: tuple[Diagnosis, ...] = ()
+    #: the test split's confusion matrix (row = true class, column = given), or None
+    confusion: tuple[tuple[int, ...], ...] | None = None
 
     def json_row(self) -> dict:
         """The record as JSON-ready values (NaN and infinities become None): one line of
@@ -107,7 +133,11 @@ class EpochRecord:
         row = {}
         for field in dataclasses.fields(self):
             value = getattr(self, field.name)
-            if isinstance(value, tuple):
+            if field.name == "diagnoses":
+                row[field.name] = [diagnosis.json_row() for diagnosis in value]
+            elif field.name == "confusion":
+                row[field.name] = None if value is None else [list(r) for r in value]
+            elif isinstance(value, tuple):
                 row[field.name] = [_json_number(v) for v in value]
             else:
                 row[field.name] = _json_number(value)
@@ -136,6 +166,10 @@ class EpochRecord:
             evaluation.test_accuracy,
             seconds,
             saturation,
+            evaluation.diagnoses,
+            None
+            if evaluation.classes is None
+            else tuple(tuple(row) for row in evaluation.classes.rows()),
         )
 
 

@@ -81,6 +81,26 @@ def saturation_of(gradients: Gradients, architecture: Architecture) -> tuple[Lay
     )
 
 
+def output_slow_share(
+    gradients: Gradients, architecture: Architecture, slope_share: float
+) -> float | None:
+    """The share of output neurons whose σ'(z^L) stayed below ``slope_share`` of σ's peak
+    on every sample of the batch (None where the output σ cannot saturate)."""
+    last = len(gradients.zs) - 1
+    peak = MAX_SLOPE.get(architecture.output_activation)
+    slope = sigma_prime_of(gradients, architecture, last)
+    if peak is None or slope is None or len(slope) == 0:
+        return None
+    return float(np.mean(np.all(slope < slope_share * peak, axis=0)))
+
+
+def dead_share(layers: tuple[LayerSaturation, ...]) -> float | None:
+    """The share of dead neurons over the layers with ReLU (None without any)."""
+    relu = [layer for layer in layers if layer.kind == DEAD]
+    total = sum(layer.mask.size for layer in relu)
+    return sum(layer.count for layer in relu) / total if total else None
+
+
 def shares(layers: tuple[LayerSaturation, ...]) -> tuple[float | None, ...]:
     """The share of saturated or dead neurons per layer (None where not measured)."""
     return tuple(layer.share for layer in layers)

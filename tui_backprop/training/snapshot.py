@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from tui_backprop.training.confusion import TestClasses
+from tui_backprop.training.diagnoses import Diagnosis, compared_layers, speed_ratio
 from tui_backprop.training.evaluator import Evaluation
 from tui_backprop.training.inspection import Checkpoint, Divergence, Parameters, StepDetail
 from tui_backprop.training.saturation import LayerSaturation
@@ -108,6 +110,10 @@ class Snapshot:
     saturation: tuple[LayerSaturation, ...] = ()
     #: m, the mini-batch size (an epoch's last batch has fewer rows when m does not divide n)
     batch_size: int = 0
+    #: the test split by class at the latest evaluation (2 to 10 classes), else None
+    classes: TestClasses | None = None
+    #: the diagnoses of the latest evaluation, most specific first (training.diagnoses)
+    diagnoses: tuple[Diagnosis, ...] = ()
 
     @property
     def is_terminal(self) -> bool:
@@ -129,7 +135,12 @@ class Snapshot:
             evaluation=None
             if self.train_cost is None
             else Evaluation(
-                self.train_cost, self.test_cost, self.train_accuracy, self.test_accuracy
+                self.train_cost,
+                self.test_cost,
+                self.train_accuracy,
+                self.test_accuracy,
+                self.classes,
+                self.diagnoses,
             ),
         )
 
@@ -140,8 +151,7 @@ class Snapshot:
         The first hidden layer against the last hidden layer; with one hidden layer, against
         the output layer. Layer numbers count the first hidden layer as 1.
         """
-        n_layers = len(self.grad_norm_b)
-        return (1, n_layers - 1) if n_layers >= 3 else (1, n_layers)
+        return compared_layers(len(self.grad_norm_b))
 
     @property
     def first_to_last_ratio(self) -> float | None:
@@ -149,10 +159,4 @@ class Snapshot:
 
         None when there is only one layer, or the first layer's gradient is 0 or not finite.
         """
-        first, last = self.compared_layers
-        if first == last:
-            return None
-        slow, fast = self.grad_norm_b[first - 1], self.grad_norm_b[last - 1]
-        if not (slow > 0 and np.isfinite(slow) and np.isfinite(fast)):
-            return None
-        return fast / slow
+        return speed_ratio(self.grad_norm_b)

@@ -6,6 +6,7 @@ are kept apart so that the hot path can be read on its own.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import time
 
@@ -13,9 +14,10 @@ import numpy as np
 
 from tui_backprop.engine import Gradients
 from tui_backprop.training import divergence
+from tui_backprop.training.diagnoses import SLOW_SLOPE_SHARE, Diagnosis, RunFacts, diagnose
 from tui_backprop.training.evaluator import EpochRecord
 from tui_backprop.training.inspection import Parameters, StepDetail, copy_gradients
-from tui_backprop.training.saturation import shares
+from tui_backprop.training.saturation import dead_share, output_slow_share, shares
 from tui_backprop.training.states import RunState
 
 #: the last finite parameters are copied at every epoch's start and this often in between,
@@ -112,8 +114,10 @@ class Steps:
         last = self.epoch >= self.config.epochs
         if self.epoch % self.config.eval_every and not last:
             return
-        evaluation = self._evaluation = self._evaluator.evaluate(self.net, self.config.lmbda)
+        evaluation = self._evaluator.evaluate(self.net, self.config.lmbda)
         self._recorder.record_epoch(self.epoch, evaluation)
+        evaluation = dataclasses.replace(evaluation, diagnoses=self._diagnose())
+        self._evaluation = evaluation
         if self.on_epoch is not None:
             seconds = time.perf_counter() - self._started_at
             self.on_epoch(
@@ -136,3 +140,27 @@ class Steps:
         if last:
             self.state = RunState.FINISHED
             self.message = f"finished {self.epoch} epochs"
+
+    def _diagnose(self) -> tuple[Diagnosis, ...]:
+        """The rules of ``training.diagnoses`` on the evaluations so far and the last step."""
+        history, grads = self._recorder.epochs_history(), self._last_grads
+        info = self.dataset.info
+        return diagnose(
+            RunFacts(
+                epochs=history.epoch,
+                train_cost=history.train_cost,
+                test_cost=history.test_cost,
+                test_accuracy=history.test_accuracy,
+                eta=self.eta,
+                settings=self.config.to_dict(),
+                n_train=self._n_train,
+                n_classes=len(info.class_names) if info.task == "classification" else 0,
+                output_slow_share=None
+                if grads is None
+                else output_slow_share(grads, self._architecture, SLOW_SLOPE_SHARE),
+                hidden_dead_share=dead_share(self._saturation()[:-1]),
+                grad_norm_b=()
+                if grads is None
+                else tuple(float(np.linalg.norm(g)) for g in grads.nabla_b),
+            )
+        )

@@ -378,6 +378,8 @@ class Trainer(Controls, Steps):
             parameters=Parameters.of(self.net) if self._parameters_wanted else None,
             divergence=self._divergence,
             saturation=self._saturation(),
+            classes=evaluation.classes,
+            diagnoses=evaluation.diagnoses,
         )
 
     def _saturation(self) -> tuple[LayerSaturation, ...]:
