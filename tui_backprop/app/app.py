@@ -17,8 +17,10 @@ from textual.worker import Worker, WorkerState
 
 from tui_backprop.app.commands import PresetCommands
 from tui_backprop.app.compare import CompareRuns
+from tui_backprop.app.fixes import ApplyFix
 from tui_backprop.app.keys import typed_by_focus
 from tui_backprop.app.messages import NetworkBuilt, SnapshotReady
+from tui_backprop.app.screens.classes import ClassesKeys
 from tui_backprop.app.screens.help import HelpScreen
 from tui_backprop.app.screens.main import STEP_VIEWS, MainScreen
 from tui_backprop.app.screens.race import race_on
@@ -51,7 +53,7 @@ TRAINER_THREAD_NAME = "tui-backprop-trainer"
 ETA_LIMITS = (1e-6, 1e3)
 
 
-class BackpropApp(CompareRuns, App[None]):
+class BackpropApp(CompareRuns, ApplyFix, ClassesKeys, App[None]):
     """Watch backpropagation train a NumPy network, live."""
 
     TITLE = "tui-backprop"
@@ -220,6 +222,7 @@ class BackpropApp(CompareRuns, App[None]):
         previous = self.latest.state if self.latest is not None else RunState.IDLE
         self.latest = snapshot
         self.main.show(snapshot)
+        self._show_classes(snapshot)
         if snapshot.state != previous and snapshot.state in TERMINAL_STATES:
             self._announce(snapshot)
             self._keep_ended_run(snapshot)
@@ -378,6 +381,8 @@ class BackpropApp(CompareRuns, App[None]):
         """Offer escape only inside the form, and no key that the focused field would type."""
         if typed_by_focus(self, action):
             return False
+        if action == "fix":  # offered while a hint shows
+            return self.main.hint.diagnosis is not None
         if action == "leave_field":
             return self.focused is not None and self.main.form in self.focused.ancestors
         return True

@@ -64,6 +64,13 @@ next to the book's chapter 5 values when a preset carries them, and marks satura
 current settings (e.g. `cost=quadratic`) |
 | `O` | compare with a file written by `tui-backprop train --metrics` (also \
 `tui-backprop --compare FILE.jsonl …` at start) |
+| `c` | the test set by class (the Classes tab on a small terminal): the confusion matrix \
+(counts, shares per true class, the most confused pair) and, for digits and MNIST, the \
+worst misclassified test images with their a^L and δ^l; `←` / `→` choose one, `c` or `esc` \
+goes back |
+| `f` | apply the hint's fix: after each evaluation, rules for η too high, the learning \
+slowdown, vanishing gradients, dead ReLUs, overfitting and nothing learned may show one \
+line above the status bar with a fix (η applies at once; anything else builds new weights) |
 | `w` | plot ‖∇w^l‖ (BP4, dotted) beside ‖∇b^l‖ in the gradient panel, or stop |
 | `[` / `]` | the δ heatmap's previous / next layer |
 | `i` | the inspector: BP1–BP4 of one neuron and one sample of the latest step, number by \

@@ -22,6 +22,7 @@ from tui_backprop.app.keys import typed_by_focus
 from tui_backprop.app.widgets import ExperimentForm, StatusBar
 from tui_backprop.app.widgets.gradients import GradientPanel
 from tui_backprop.app.widgets.heatmap import DeltaHeatmap
+from tui_backprop.app.widgets.hint import FIX_KEY, HintLine
 from tui_backprop.app.widgets.inspector import InspectorPanel
 from tui_backprop.app.widgets.loss import LossPanel
 from tui_backprop.app.widgets.output_map import OutputMapPanel
@@ -45,6 +46,7 @@ VIEWS = (
     ("form", "Setup"),
     ("inspect", "Inspect"),
     ("speed", "Speed"),
+    ("classes", "Classes"),  # a screen of its own: the tab opens it
 )
 #: the views that show a step in full (the trainer records one for them)
 STEP_VIEWS = frozenset({"inspect", "speed"})
@@ -91,6 +93,8 @@ class MainScreen(Screen[None]):
         Binding("O", "app.load_run", "Load run", key_display="O", show=False),
         Binding("left_square_bracket", "layer(-1)", "δ", key_display="[", group=LAYER_KEYS),
         Binding("right_square_bracket", "layer(1)", "δ", key_display="]", group=LAYER_KEYS),
+        Binding("c", "app.classes", "Classes"),
+        Binding(FIX_KEY, "app.fix", "Fix"),
         Binding("e", "app.edit", "Edit", show=False),
     ]
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
@@ -108,6 +112,7 @@ class MainScreen(Screen[None]):
         self.output_map = titled(OutputMapPanel(id="output-map", classes="panel"), "Output")
         self.inspector = titled(InspectorPanel(id="inspector"), "Inside backprop: one neuron")
         self.speed = SpeedPanel(id="speed")
+        self.hint = HintLine(id="hint")
         self.status = StatusBar(id="status")
 
     def compose(self) -> ComposeResult:
@@ -125,6 +130,7 @@ class MainScreen(Screen[None]):
                 with VerticalScroll(id="speed-box") as box:
                     box.border_title = "Speed of learning"
                     yield self.speed
+        yield self.hint
         yield self.status
         yield Footer(compact=True, show_command_palette=False)
 
@@ -138,6 +144,7 @@ class MainScreen(Screen[None]):
         """Set a snapshot on every panel and the status bar, in one repaint."""
         with self.app.batch_update():
             self.status.show(snapshot)
+            self.hint.show(snapshot)
             self.loss.show(snapshot)
             self.gradients.show(snapshot)
             self.heatmap.show(snapshot)
@@ -149,6 +156,7 @@ class MainScreen(Screen[None]):
         """Empty every panel (a new network)."""
         with self.app.batch_update():
             self.loss.clear()
+            self.hint.clear()
             self.gradients.clear()
             self.heatmap.clear()
             self.output_map.clear()
@@ -220,6 +228,8 @@ class MainScreen(Screen[None]):
         """Switch the view's CSS class; the stylesheet shows and sizes the panels."""
         event.stop()
         view = (event.tab.id or "view-all").removeprefix("view-")
+        if view == "classes":  # a screen of its own (c); leaving it comes back here
+            self.app.action_classes()
         self.query_one("#main").set_classes(f"-view-{view}")  # one restyle, not two
         self.view = view
         if view == "inspect":

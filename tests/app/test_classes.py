@@ -1,0 +1,89 @@
+"""The classification views (c): the live confusion matrix and the gallery of the worst
+misclassified test images, asserted on what the screen shows."""
+
+from __future__ import annotations
+
+from tests.app.screen import screen_text
+from tests.app.test_compare import train_here
+from tui_backprop.app import BackpropApp
+from tui_backprop.app.screens.classes import ClassesScreen
+from tui_backprop.training import from_dict, load_preset
+
+#: one epoch of the digits preset (1,438 training images, m = 10) and a little more
+DIGITS_STEPS = 150
+
+
+def digits_app() -> BackpropApp:
+    """The app on the digits preset."""
+    return BackpropApp(preset="digits", config=load_preset("digits"))
+
+
+async def test_c_shows_the_confusion_matrix_and_the_worst_images_of_digits() -> None:
+    """After an epoch: counts per true and given digit, the share right per row, the most
+    confused pair named, thumbnails captioned true→given and the chosen image in detail;
+    → chooses the next image; c goes back to the panels."""
+    app = digits_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await train_here(pilot, DIGITS_STEPS)
+        await pilot.press("c")
+        await pilot.pause()
+        assert isinstance(app.screen, ClassesScreen)
+        text = screen_text(app)
+        assert "Confusion matrix (test set)" in text and "true╲given" in text
+        assert "test samples right" in text and "right" in text
+        classes = app.latest.classes
+        assert classes is not None and classes.most_confused() is not None
+        true, given, count = classes.most_confused()
+        assert f"most confused: {true} taken for {given} {count} times" in text
+        assert f"{classes.worst_true[0]}→{classes.worst_predicted[0]}" in text
+        assert f"test image {classes.worst[0]}:" in text
+        assert "δ^l of this image" in text and "‖δ^1‖" in text
+        await pilot.press("right")
+        await pilot.pause()
+        assert f"test image {classes.worst[1]}:" in screen_text(app)
+        await pilot.press("c")
+        await pilot.pause()
+        assert not isinstance(app.screen, ClassesScreen)
+
+
+async def test_the_classes_tab_is_reachable_with_v_at_80x24() -> None:
+    """On a small terminal the views' tabs end with Classes; v reaches it and it opens the
+    matrix (the footer offers its keys), and leaving comes back to all panels."""
+    app = digits_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await train_here(pilot, DIGITS_STEPS)
+        assert "Classes" in screen_text(app).splitlines()[0]
+        for _ in range(8):
+            await pilot.press("v")
+        await pilot.pause()
+        assert isinstance(app.screen, ClassesScreen)
+        text = screen_text(app)
+        assert "Confusion matrix" in text and "esc Back" in text.splitlines()[-1]
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.main.view == "all"
+
+
+async def test_a_two_dimensional_set_gets_the_matrix_without_pictures(app_spiral_config) -> None:
+    """The spiral's three classes: a matrix, and the worst points in words, no images."""
+    app = BackpropApp(preset="spiral", config=app_spiral_config)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await train_here(pilot, 30)
+        await pilot.press("c")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "true╲given" in text and "images only for image datasets" in text
+
+
+async def test_c_on_regression_says_why_there_is_no_matrix() -> None:
+    """sine has no classes: a notification, and the panels stay."""
+    config = from_dict(
+        {"dataset": "sine", "sizes": [1, 8, 1], "output_activation": "linear", "cost": "quadratic"}
+    )
+    app = BackpropApp(preset="sine", config=config)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await train_here(pilot, 3)
+        await pilot.press("c")
+        await pilot.pause()
+        assert not isinstance(app.screen, ClassesScreen)
+        assert "needs classes" in screen_text(app)

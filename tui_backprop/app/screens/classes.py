@@ -1,0 +1,140 @@
+"""The classification views (`c`): the test set's confusion matrix and, for images, a
+gallery of the worst misclassified test images with the chosen one in detail.
+
+Live: while it shows, the app passes every snapshot on (the matrix changes at each
+evaluation). ←/→ choose an image; c or escape goes back to the panels.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from tui_backprop.app.widgets.confusion import confusion_renderable
+from tui_backprop.app.widgets.gallery import sample_detail, thumbnails
+from tui_backprop.data import Dataset
+from tui_backprop.formatting import percent
+from tui_backprop.training import Snapshot, Trainer
+
+
+class ClassesScreen(Screen[None]):
+    """The confusion matrix and the gallery of the worst misclassified test samples."""
+
+    BINDINGS = [
+        Binding("escape,c", "close", "Back"),
+        Binding("v", "next_view", "View", show=False),
+        Binding("left", "choose(-1)", "Previous image", priority=True),
+        Binding("right", "choose(1)", "Next image", priority=True),
+    ]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
+
+    def __init__(self, dataset: Dataset, snapshot: Snapshot | None) -> None:
+        """Views of ``dataset``'s test split, starting with ``snapshot``."""
+        super().__init__()
+        self.dataset = dataset
+        self.snapshot = snapshot
+        self.chosen = 0
+        info = dataset.info
+        self.names = info.class_names or tuple(str(k) for k in range(max(info.n_outputs, 2)))
+
+    def compose(self) -> ComposeResult:
+        """A title line, the matrix beside (or above) the gallery, and the footer."""
+        yield Static("", id="classes-title")
+        with VerticalScroll(id="classes-scroll"), Horizontal(id="classes-body"):
+            matrix = Static("", id="confusion")
+            matrix.border_title = "Confusion matrix (test set)"
+            yield matrix
+            with Vertical(id="gallery-box") as box:
+                box.border_title = "Worst misclassified"
+                yield Static("", id="gallery")
+                yield Static("", id="sample")
+        yield Footer(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        """Draw the starting snapshot (again once laid out: the gallery fits its width)."""
+        self._draw()
+        self.call_after_refresh(self._draw)
+
+    def on_resize(self) -> None:
+        """The gallery's width follows the screen's."""
+        self.call_after_refresh(self._draw)
+
+    def show(self, snapshot: Snapshot) -> None:
+        """A newer snapshot: redraw when its evaluation changed."""
+        old = self.snapshot
+        self.snapshot = snapshot
+        if old is None or old.classes is not snapshot.classes or old.epoch != snapshot.epoch:
+            self._draw()
+
+    def action_choose(self, step: int) -> None:
+        """The previous or next of the worst images."""
+        classes = self.snapshot.classes if self.snapshot is not None else None
+        if classes is not None and len(classes.worst):
+            self.chosen = (self.chosen + step) % len(classes.worst)
+            self._draw()
+
+    def action_close(self) -> None:
+        """Back to the panels (all of them, when the Classes tab opened this)."""
+        self.dismiss()
+        if self.app.main.view == "classes":
+            self.app.main.set_view("all")
+
+    def action_next_view(self) -> None:
+        """On a small terminal the matrix is a view among others: v goes on to the next."""
+        self.dismiss()
+        self.app.main.next_view()
+
+    def _draw(self) -> None:
+        """Title, matrix, thumbnails and the chosen sample, from the latest snapshot."""
+        snapshot = self.snapshot
+        classes = snapshot.classes if snapshot is not None else None
+        title = self.query_one("#classes-title", Static)
+        if snapshot is None or snapshot.test_accuracy is None:
+            title.update("Test set by class: waiting for the first evaluation (space trains)")
+        else:
+            title.update(
+                f"Test set by class after epoch {snapshot.epoch}: "
+                f"test accuracy {percent(snapshot.test_accuracy)}  ·  ←/→ choose an image"
+            )
+        self.query_one("#confusion", Static).update(confusion_renderable(classes, self.names))
+        gallery, sample = self.query_one("#gallery", Static), self.query_one("#sample", Static)
+        if classes is None or not len(classes.worst):
+            gallery.update(Text("No misclassified test sample yet." if classes else ""))
+            sample.update("")
+            return
+        self.chosen = min(self.chosen, len(classes.worst) - 1)
+        shape = self.dataset.info.image_shape
+        X_test = self.dataset.X_test
+        if shape is None:
+            gallery.update(Text("(images only for image datasets: digits, MNIST)", style="dim"))
+        else:
+            width = max(self.query_one("#gallery-box").content_size.width, 20)
+            gallery.update(thumbnails(classes, X_test, shape, self.names, self.chosen, width))
+        sample.update(sample_detail(classes, self.chosen, X_test, shape, self.names))
+
+
+class ClassesKeys:
+    """The app's side of the classification views (mixed into the app)."""
+
+    trainer: Trainer | None
+    latest: Snapshot | None
+
+    def action_classes(self) -> None:
+        """Open the confusion matrix and the gallery (classification only)."""
+        if self.trainer is None:
+            self.notify("No network yet: check the form.", severity="warning")
+            return
+        if self.trainer.dataset.info.task != "classification":
+            self.notify("The confusion matrix needs classes: this dataset is regression.")
+            return
+        if not isinstance(self.screen, ClassesScreen):
+            self.push_screen(ClassesScreen(self.trainer.dataset, self.latest))
+
+    def _show_classes(self, snapshot: Snapshot) -> None:
+        """Pass a snapshot on to the classification views when they show."""
+        if isinstance(self.screen, ClassesScreen):
+            self.screen.show(snapshot)
