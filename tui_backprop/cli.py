@@ -213,7 +213,7 @@ def _open_app(preset: str | None, config: RunConfig, compare: Sequence[str] = ()
 
     files = tuple((Path(path).name, read_run_file(path)) for path in compare)
     name = DEFAULT_PRESET if preset is None else preset
-    app = BackpropApp(preset=name, config=config, compare=files)
+    app = BackpropApp(preset=name, config=config).compare_with(files)
     app.run()
     if not app.return_code:
         return EXIT_OK

@@ -120,14 +120,14 @@ async def test_O_loads_a_metrics_file_as_an_overlay_and_names_a_bad_one(tmp_path
 
 
 async def test_compare_files_given_at_start_are_drawn(tmp_path: Path) -> None:
-    """BackpropApp(compare=...) (the CLI's --compare) draws the files before any training."""
+    """compare_with (the CLI's --compare) draws the files before any training."""
     from tui_backprop.training.runs import read_run_file
 
     path = tmp_path / "quadratic.jsonl"
     write_metrics(path)
     config = load_preset("learning-slowdown-cross-entropy")
     files = (("quadratic.jsonl", read_run_file(path)),)
-    app = BackpropApp(preset="x", config=config, compare=files)
+    app = BackpropApp(preset="x", config=config).compare_with(files)
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await train_here(pilot, 2)
         assert "quadratic.jsonl" in screen_text(app)

@@ -45,7 +45,6 @@ from tui_backprop.training import (
 )
 from tui_backprop.training.inspector_rows import Architecture
 from tui_backprop.training.presets import preset_book
-from tui_backprop.training.snapshot import EpochHistory
 
 #: the name the training thread carries while it trains (tests look for it)
 TRAINER_THREAD_NAME = "tui-backprop-trainer"
@@ -61,16 +60,10 @@ class BackpropApp(CompareRuns, ApplyFix, ClassesKeys, App[None]):
     COMMANDS = App.COMMANDS | {PresetCommands}
     # the keys of the main screen are listed, in the footer's order, on MainScreen
 
-    def __init__(
-        self,
-        preset: str | None = None,
-        config: RunConfig | None = None,
-        compare: tuple[tuple[str, EpochHistory], ...] = (),
-    ) -> None:
-        """Open ``config`` when given (named ``preset`` in the form), else the preset;
-        ``compare``: (name, curves) of metrics files to draw under the runs."""
+    def __init__(self, preset: str | None = None, config: RunConfig | None = None) -> None:
+        """Open ``config`` when given (named ``preset`` in the form), else the preset."""
         super().__init__()
-        self._init_comparison(compare)
+        self._init_comparison()
         self.preset_name, self.config, self._startup_problem = initial_config(preset, config)
         self.datasets = DatasetCache()
         self.trainer: Trainer | None = None

@@ -8,11 +8,15 @@ its overlays; ``o`` (on the main screen) shows or hides them, ``O`` loads a file
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tui_backprop.app.screens.run_file import RunFileScreen
 from tui_backprop.training import TERMINAL_STATES, RunConfig, Snapshot, Trainer
 from tui_backprop.training.runs import RunArchive, RunFileError, read_run_file
 from tui_backprop.training.snapshot import EpochHistory
+
+if TYPE_CHECKING:
+    from tui_backprop.app.app import BackpropApp
 
 
 class CompareRuns:
@@ -22,12 +26,16 @@ class CompareRuns:
     trainer: Trainer | None
     config: RunConfig
 
-    def _init_comparison(self, files: tuple[tuple[str, EpochHistory], ...] = ()) -> None:
-        """An archive holding the given (name, curves) files first."""
+    def _init_comparison(self) -> None:
+        """No earlier runs yet."""
         self.past_runs = RunArchive()
         self._kept_run = -1  # the run id last put in the archive
+
+    def compare_with(self, files: tuple[tuple[str, EpochHistory], ...]) -> BackpropApp:
+        """Draw these (name, curves) of metrics files under the runs (before ``run``)."""
         for name, history in files:
             self.past_runs.keep(history, None, name)
+        return self
 
     def _keep_run(self) -> None:
         """Put the current run's evaluations in the archive, once per run."""
