@@ -102,3 +102,23 @@ def test_every_readme_command_exits_0(tmp_path: Path) -> None:
     assert ran >= 10
     assert (tmp_path / "digits.npz").exists() and (tmp_path / "run.jsonl").exists()
     assert (tmp_path / "sweep-digits" / "summary.csv").exists()
+
+
+def accuracy_promises() -> list[tuple[list[str], float]]:
+    """The README's commands that promise a test accuracy in a trailing comment."""
+    pattern = r"^\.venv/bin/tui-backprop (.+?)\s+#\s*([\d.]+)\s*% test accuracy"
+    found = (re.match(pattern, line) for line in README.read_text(encoding="utf-8").splitlines())
+    return [(shlex.split(match[1]), float(match[2])) for match in found if match]
+
+
+def test_the_readme_keeps_its_accuracy_promises(capsys) -> None:
+    """A command shown with "# 100 % test accuracy" reaches it, run as written (a showcase:
+    the spiral example once promised a fit and ended at 40.6 %)."""
+    from tui_backprop.cli import main
+
+    promises = accuracy_promises()
+    assert promises
+    for args, promised in promises:
+        assert main([*args, "--quiet"]) == 0, args
+        shown = re.search(r"test accuracy ([\d.]+)%", capsys.readouterr().out)
+        assert shown is not None and float(shown[1]) >= promised - 0.5, (args, shown)
