@@ -198,6 +198,8 @@ async def test_a_csv_file_and_its_label_column_are_chosen_in_the_form(tmp_path) 
         form.query_one("#field-dataset", Select).value = "csv"
         asked = "csv reads a file: type its path here"
         await wait_until(pilot, lambda: asked in form_words(app), "the file field")
+        path_field = form.query_one("#field-path", Input)
+        await wait_until(pilot, lambda: app.focused is path_field, "the focus in the file field")
         for typed, field, words in [
             ("missing.csv", "path", "cannot read it"),  # the path may wrap: not asked for
             ("points.csv", None, ""),

@@ -309,6 +309,7 @@ class ExperimentForm(VerticalScroll, can_focus=False):
         self.set_error("dataset", "")
         self.set_error("path", f"{dataset} reads a file: type its path here, then enter")
         self._show_hints()
+        self.call_after_refresh(self.query_one("#field-path").focus)  # shown by now
 
     def show_problem(self, error: Exception) -> str:
         """Put a problem met while building the network or loading its data under the field
