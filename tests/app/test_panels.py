@@ -407,6 +407,17 @@ def test_ticks_are_round_numbers() -> None:
     assert plotting.log_ticks(0.3, 0.9, 4) == [0.4, 0.6, 0.8]
 
 
+def test_log_ticks_are_positive_and_finite_over_any_range() -> None:
+    """A diverging run's norms span the floats: a 0 tick made plotext's log10 fail."""
+    values = [5e-324, 1e-300, 1e-9, 0.3, 9.0, 1e300, float(np.finfo(float).max)]
+    for low in values:
+        for high in [v * k for v in values for k in (1, 3)]:
+            if 0 < low <= high < np.inf:
+                for count in (1, 3, 8):
+                    ticks = plotting.log_ticks(low, high, count)
+                    assert all(0 < t < np.inf for t in ticks), (low, high, count, ticks)
+
+
 def test_decimation_keeps_the_ends_and_a_bounded_count() -> None:
     x = np.arange(512.0)
     xs, ys = plotting.finite_xy(x, np.where(x % 5 == 0, np.nan, x), limit=100)

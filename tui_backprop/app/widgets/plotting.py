@@ -58,7 +58,9 @@ def log_ticks(low: float, high: float, count: int) -> list[float]:
     when the data span less than two decades, or linear round ticks within one."""
     if not (low > 0 and high > 0 and np.isfinite(low) and np.isfinite(high)):
         return []
-    first, last = int(np.floor(np.log10(low))), int(np.ceil(np.log10(high)))
+    # 10.0**309 overflows: the exponents stay within the floats' range
+    first = max(int(np.floor(np.log10(low))), -323)
+    last = min(int(np.ceil(np.log10(high))), 308)
     if last - first < 2:
         candidates = [m * 10.0**e for e in range(first, last + 1) for m in (1, 2, 5)]
         ticks = [t for t in candidates if low <= t <= high]
@@ -66,7 +68,15 @@ def log_ticks(low: float, high: float, count: int) -> list[float]:
             return ticks[:: max(1, int(np.ceil(len(ticks) / max(count, 1))))]
     stride = max(1, int(np.ceil((last - first + 1) / max(count, 1))))
     ticks = [10.0**e for e in range(first, last + 1, stride) if low <= 10.0**e <= high]
-    return ticks if len(ticks) >= 2 else nice_ticks(low, high, count)
+    if len(ticks) >= 2:
+        return ticks
+    # linear round ticks; a log axis cannot show 0 or below (plotext fails on its log)
+    with np.errstate(all="ignore"):
+        try:
+            linear = nice_ticks(low, high, count)
+        except (ValueError, StopIteration):  # a span too wide for arange, or to step
+            linear = []
+    return [t for t in linear if 0 < t < np.inf]
 
 
 def bin_mean_xy(
