@@ -24,6 +24,7 @@ from tui_backprop.app.widgets.gradients import GradientPanel
 from tui_backprop.app.widgets.heatmap import DeltaHeatmap
 from tui_backprop.app.widgets.inspector import InspectorPanel
 from tui_backprop.app.widgets.loss import LossPanel
+from tui_backprop.app.widgets.neuron_maps import NeuronMapsPanel
 from tui_backprop.app.widgets.output_map import OutputMapPanel
 from tui_backprop.app.widgets.speed import SpeedPanel
 from tui_backprop.training import RunConfig, Snapshot
@@ -45,6 +46,7 @@ VIEWS = (
     ("form", "Setup"),
     ("inspect", "Inspect"),
     ("speed", "Speed"),
+    ("maps", "Maps"),
 )
 #: the views that show a step in full (the trainer records one for them)
 STEP_VIEWS = frozenset({"inspect", "speed"})
@@ -79,16 +81,17 @@ class MainScreen(Screen[None]):
         Binding("r", "app.reset", "Reset"),
         Binding("plus", f"app.scale_eta({ETA_FACTOR})", "η×", key_display="+", group=ETA_KEYS),
         Binding("minus", f"app.scale_eta({1 / ETA_FACTOR})", "η÷", key_display="-", group=ETA_KEYS),
-        Binding("v", "next_view", "View"),
         Binding("escape", "app.leave_field", "Leave field"),
         Binding("question_mark", "app.help", "Help", key_display="?"),
         Binding("q", "app.quit", "Quit"),
         Binding("i", "app.inspect", "Inspect"),
         Binding("g", "app.race", "Race"),
+        Binding("m", "toggle_view('maps')", "Maps"),
         Binding("w", "toggle_weights", "∇w"),
         Binding("l", "log_scale", "Log"),
         Binding("left_square_bracket", "layer(-1)", "δ", key_display="[", group=LAYER_KEYS),
         Binding("right_square_bracket", "layer(1)", "δ", key_display="]", group=LAYER_KEYS),
+        Binding("v", "next_view", "View"),  # last: the tabs name the views too
         Binding("e", "app.edit", "Edit", show=False),
     ]
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
@@ -106,6 +109,7 @@ class MainScreen(Screen[None]):
         self.output_map = titled(OutputMapPanel(id="output-map", classes="panel"), "Output")
         self.inspector = titled(InspectorPanel(id="inspector"), "Inside backprop: one neuron")
         self.speed = SpeedPanel(id="speed")
+        self.neuron_maps = NeuronMapsPanel(id="neuron-maps")
         self.status = StatusBar(id="status")
 
     def compose(self) -> ComposeResult:
@@ -123,6 +127,9 @@ class MainScreen(Screen[None]):
                 with VerticalScroll(id="speed-box") as box:
                     box.border_title = "Speed of learning"
                     yield self.speed
+            with VerticalScroll(id="maps-view") as box:
+                box.border_title = "Neuron maps: what each neuron computes over the input plane"
+                yield self.neuron_maps
         yield self.status
         yield Footer(compact=True, show_command_palette=False)
 
@@ -142,6 +149,7 @@ class MainScreen(Screen[None]):
             self.output_map.show(snapshot)
             self.inspector.show(snapshot)
             self.speed.show(snapshot)
+            self.neuron_maps.show(snapshot)
 
     def clear(self) -> None:
         """Empty every panel (a new network)."""
@@ -152,6 +160,7 @@ class MainScreen(Screen[None]):
             self.output_map.clear()
             self.inspector.clear()
             self.speed.clear()
+            self.neuron_maps.clear()
 
     def set_drawable(self, drawable: bool) -> None:
         """Hide the output map in the grid when the data has more than two inputs."""
@@ -177,6 +186,15 @@ class MainScreen(Screen[None]):
             self.heatmap.next_layer()
         else:
             self.heatmap.previous_layer()
+
+    def action_toggle_view(self, view: str) -> None:
+        """Show a view (the neuron maps), or go back to all panels if it is showing."""
+        self.toggle_view(view)
+
+    def on_neuron_maps_panel_selected(self, event: NeuronMapsPanel.Selected) -> None:
+        """Open the inspector on the neuron chosen in the maps."""
+        self.inspector.select(event.layer_index, event.neuron)
+        self.set_view("inspect")
 
     def action_next_view(self) -> None:
         """On a narrow terminal, go to the next view."""
@@ -218,6 +236,8 @@ class MainScreen(Screen[None]):
         self.view = view
         if view == "inspect":
             self.inspector.focus()
-        elif self.focused is self.inspector:
+        elif view == "maps":
+            self.neuron_maps.focus()
+        elif self.focused in (self.inspector, self.neuron_maps):
             self.set_focus(None)
         self.post_message(self.ViewChanged(view))
