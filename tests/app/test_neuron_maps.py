@@ -12,6 +12,7 @@ import pytest
 from textual.pilot import Pilot
 
 from tests.app.screen import screen_text
+from tests.app.test_app import wait_until
 from tui_backprop.app import BackpropApp
 from tui_backprop.training import RunConfig, Snapshot
 from tui_backprop.training.neuron_maps import NeuronMaps
@@ -47,13 +48,15 @@ async def test_m_opens_the_maps_and_closes_them(app_xor_config: RunConfig, size)
     app = BackpropApp(preset="xor", config=app_xor_config)
     async with app.run_test(size=size) as pilot:
         await stepped(pilot)
-        assert "m Maps" in screen_text(app).splitlines()[-1]
+        footer = lambda: screen_text(app).splitlines()[-1]  # noqa: E731
+        await wait_until(pilot, lambda: "m Maps" in footer(), "the footer to offer m")
         await pilot.press("m")
         assert app.main.view == "maps"
         assert not app.main.query_one("#panels").display
         assert app.focused is app.main.neuron_maps
+        await wait_until(pilot, lambda: "layer 1 · hidden, tanh" in screen_text(app), "the maps")
         text = screen_text(app)
-        assert "Neuron maps" in text and "layer 1 · hidden, tanh" in text
+        assert "Neuron maps" in text
         if size[0] < 120:
             assert "Maps" in text.splitlines()[0]  # the tab
         await pilot.press("m")
@@ -88,6 +91,7 @@ async def test_each_map_is_drawn_in_its_neurons_colours(app_xor_config: RunConfi
     async with app.run_test(size=(120, 40)) as pilot:
         snapshot = await stepped(pilot, 30)
         await pilot.press("m")
+        await wait_until(pilot, lambda: "▀" in screen_text(app), "the maps drawn")
         maps: NeuronMaps = snapshot.neuron_maps
         left = app.main.neuron_maps.content_region.x
         strips = app.screen._compositor.render_strips()
@@ -156,5 +160,9 @@ async def test_data_that_is_not_a_plane_says_why_there_are_no_maps() -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await stepped(pilot)
         await pilot.press("m")
-        words = " ".join(screen_text(app).replace("│", " ").split())  # wrapped lines joined
-        assert "this network has 64 inputs" in words and "xor" in words
+
+        def words() -> str:
+            return " ".join(screen_text(app).replace("│", " ").split())  # wrapped lines joined
+
+        await wait_until(pilot, lambda: "this network has 64 inputs" in words(), "the reason")
+        assert "xor" in words()
