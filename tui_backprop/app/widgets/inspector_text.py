@@ -53,6 +53,13 @@ def sum_text(total: Sum, weight: str, value: str, extra: tuple[str, float] | Non
     return " ".join(parts)
 
 
+def terms_text(total: Sum) -> str:
+    """The factors of a sum's named terms: "δ1 = 0.47 × w1 = -0.21; …" (BP2's w_kj δ_k)."""
+    return "; ".join(
+        f"δ{t.k + 1} = {num(t.value)} × w{t.k + 1} = {num(t.weight)}" for t in total.terms
+    )
+
+
 def layer_name(ins: NeuronInspection, offset: int) -> str:
     """Layer l + offset as shown on screen: 'layer k', or 'the inputs' before layer 1."""
     k = ins.layer + 1 + offset
@@ -144,6 +151,7 @@ def backward(ins: NeuronInspection) -> list[RenderableType]:
         section("BP2", f"δ^l = ((w^(l+1))ᵀ δ^(l+1)) ⊙ σ'(z^l), back from {layer_name(ins, 1)}"),
         rows(
             [
+                ("errors above", f"from {layer_name(ins, 1)}: {terms_text(ins.back_sum)}"),
                 (
                     "error from above",
                     f"(wᵀδ)_j = {sum_text(ins.back_sum, 'w', 'δ')} = {num(ins.back_sum.total)}",
