@@ -251,10 +251,10 @@ class NeuronMapsPanel(Widget, can_focus=True):
             if not rest
             else f"neurons {start + 1}–{start + shown} of {layer.n_neurons} (+{rest} more, ← →)"
         )
+        span = f"{number(low)} to {number(high)}"
         heading = [
             Segment(f"layer {l + 1}", HEADING),
-            Segment(f" · {role}, {layer.activation} · {count} · σ from {number(low)} to ", DIM),
-            Segment(number(high), DIM),
+            Segment(f" · {role}, {layer.activation} ({span}) · {count}", DIM),
         ]
         neurons = range(start, start + shown)
         names = []
