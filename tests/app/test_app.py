@@ -88,7 +88,7 @@ async def test_opens_on_the_default_preset_in_both_layouts_with_help() -> None:
         assert not isinstance(app.screen, HelpScreen)
 
         await pilot.resize_terminal(160, 50)
-        assert not main.is_narrow
+        await wait_until(pilot, lambda: not main.is_narrow, "the wide layout")
         for selector in ["#form", *panels]:
             region = main.query_one(selector).region
             assert region.width >= 36 and region.height >= 20, selector

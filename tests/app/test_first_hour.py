@@ -323,7 +323,7 @@ async def test_space_on_a_focused_choice_list_starts_the_run(app_xor_config) -> 
         await wait_until(pilot, lambda: app.trainer is not None, "the first network")
         await pilot.press("tab")
         assert app.focused is app.main.form.query_one("#field-preset")
-        assert "space Run/Pause" in footer_line(app)
+        await wait_until(pilot, lambda: "space Run/Pause" in footer_line(app), "the footer")
         await pilot.press("space")
         await wait_until(pilot, lambda: "running" in app.main.status.text, "the run")
         assert app.focused is app.main.form.query_one("#field-preset")  # no menu opened

@@ -100,3 +100,22 @@ def test_inspector_at_a_hidden_layer_at_120x40(snap_compare, app_xor_config: Run
 
     app = BackpropApp(preset="xor", config=app_xor_config)
     assert snap_compare(app, terminal_size=(120, 40), run_before=hidden)
+
+
+async def show_neuron_maps(pilot: Pilot) -> None:
+    """The fixed spiral state, then `m`: every neuron's map over the plane."""
+    await show_fixed_state(pilot)
+    await pilot.press("m")
+    await pilot.pause()
+
+
+def test_neuron_maps_at_80x24(snap_compare, app_spiral_config: RunConfig) -> None:
+    """80×24, Maps tab: five maps of the first hidden layer and the count of the rest."""
+    app = BackpropApp(preset="spiral-demo", config=app_spiral_config)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=show_neuron_maps)
+
+
+def test_neuron_maps_at_120x40(snap_compare, app_spiral_config: RunConfig) -> None:
+    """120×40: the maps of all three layers, with weights in and ∂C/∂b."""
+    app = BackpropApp(preset="spiral-demo", config=app_spiral_config)
+    assert snap_compare(app, terminal_size=(120, 40), run_before=show_neuron_maps)

@@ -84,7 +84,9 @@ def build_trainer(config: RunConfig, datasets: DatasetCache) -> Built:
     dataset = datasets.load(config)
     config, note = fit_to_dataset(config, dataset)
     try:
-        trainer = Trainer(config, dataset, report_every_seconds=1 / MAX_SNAPSHOTS_PER_SECOND)
+        trainer = Trainer(
+            config, dataset, report_every_seconds=1 / MAX_SNAPSHOTS_PER_SECOND, neuron_maps=True
+        )
     except MemoryError:
         count = memory.parameter_count(config.sizes)
         raise ConfigError(

@@ -34,6 +34,7 @@ class Controls:
         self._detail_wanted = False
         self._parameters_wanted = False
         self._map_wanted = True
+        self._neuron_maps_wanted = False
         self._report_seconds = config.report_every_seconds
         self._report_steps = config.report_every_steps
         self.set_cadence(report_seconds, report_steps)
@@ -150,6 +151,11 @@ class Controls:
         """Whether snapshots carry the output map (on by default; a consumer that draws no
         map, such as the headless mode, turns it off and saves a forward pass per report)."""
         self._map_wanted = on
+
+    def request_neuron_maps(self, on: bool = True) -> None:
+        """Whether snapshots carry every neuron's map over the input plane (off by default:
+        one more small forward pass per report, for a consumer that draws them)."""
+        self._neuron_maps_wanted = on
 
     def request_parameters(self, on: bool = True) -> None:
         """While on, every snapshot carries a copy of the parameters (``Snapshot.parameters``,

@@ -7,6 +7,7 @@ can cross threads and be kept as long as a listener likes.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -16,6 +17,9 @@ from tui_backprop.training.evaluator import Evaluation
 from tui_backprop.training.inspection import Checkpoint, Divergence, Parameters, StepDetail
 from tui_backprop.training.saturation import LayerSaturation
 from tui_backprop.training.states import TERMINAL_STATES, RunState
+
+if TYPE_CHECKING:  # neuron_maps builds on the grid, which builds OutputMap from here
+    from tui_backprop.training.neuron_maps import NeuronMaps
 
 
 @dataclass(frozen=True)
@@ -114,6 +118,8 @@ class Snapshot:
     classes: TestClasses | None = None
     #: the diagnoses of the latest evaluation, most specific first (training.diagnoses)
     diagnoses: tuple[Diagnosis, ...] = ()
+    #: every neuron's activation over the input plane (2-D data), when asked for
+    neuron_maps: NeuronMaps | None = None
 
     @property
     def is_terminal(self) -> bool:

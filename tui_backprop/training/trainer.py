@@ -34,6 +34,7 @@ from tui_backprop.training.inspection import (
     load_parameters,
 )
 from tui_backprop.training.inspector_rows import Architecture
+from tui_backprop.training.neuron_maps import NeuronMapper
 from tui_backprop.training.recorder import RunRecorder, gradient_summary
 from tui_backprop.training.saturation import LayerSaturation, saturation_of
 from tui_backprop.training.schedule import BatchSchedule
@@ -64,13 +65,15 @@ class Trainer(Controls, Steps):
         history_capacity: int = 512,
         report_every_seconds: float | None = None,
         report_every_steps: int | None = None,
+        neuron_maps: bool = False,
     ) -> None:
         """Load the data (unless given), check the sizes against it and build the network.
 
         ``listener`` receives snapshots every ``report_every_seconds`` of training and/or
         every ``report_every_steps`` steps (the configuration's values unless given here),
         and at every change of state; ``on_epoch`` receives a small record after every
-        evaluation; ``network`` continues a saved network instead of a fresh one.
+        evaluation; ``network`` continues a saved network instead of a fresh one;
+        ``neuron_maps`` puts every neuron's map on the snapshots (see ``request_neuron_maps``).
         """
         self.config = config
         self.dataset = (
@@ -98,6 +101,7 @@ class Trainer(Controls, Steps):
         self.steps_per_epoch = self._schedule.batches_per_epoch
         self._n_train = self._schedule.n
         self._grid = MapGrid.build(self.dataset, config.seed, map_resolution)
+        self._neuron_mapper = NeuronMapper.build(self.dataset, config.seed)
         self._recorder = RunRecorder(len(self.net.weights), history_capacity)
 
         self.state = RunState.IDLE
@@ -118,6 +122,7 @@ class Trainer(Controls, Steps):
         self._active = False  # True while ``run`` owns the network
         self._pending_restore: Checkpoint | None = None
         self._init_controls(config, report_every_seconds, report_every_steps)
+        self.request_neuron_maps(neuron_maps)
         self._last_report = time.perf_counter()
         with np.errstate(**QUIET_OVERFLOW):
             self._latest = self._build_snapshot()
@@ -380,6 +385,9 @@ class Trainer(Controls, Steps):
             saturation=self._saturation(),
             classes=evaluation.classes,
             diagnoses=evaluation.diagnoses,
+            neuron_maps=self._neuron_mapper.maps(self.net, self._last_grads, self.step_count)
+            if self._neuron_mapper is not None and self._neuron_maps_wanted
+            else None,
         )
 
     def _saturation(self) -> tuple[LayerSaturation, ...]:

@@ -27,6 +27,11 @@ column per sample, red above 0 and blue below, centred on 0 with the scale shown
 `[` and `]` (or a click) choose the layer. |
 | **Output map** | for 2-D data, the network's output over the input plane (the decision \
 boundary) with training points on top; for 1-D data, the fitted curve. |
+| **Neuron maps** (`m`) | for 2-D data, every hidden and output neuron's activation a^l_j \
+over the input plane, layer by layer (blue the low end of σ's range, grey the middle, red the \
+high end), with its two strongest incoming weights (sign, size and where from) and, after a \
+step, its ∂C/∂b_j (BP3). A layer wider than the screen shows the maps that fit and counts \
+the rest. |
 | **Status bar** | idle / running / paused / finished / diverged, epoch, step, samples/s, η, \
 the last cost and accuracy. |
 
@@ -80,8 +85,10 @@ among layers; `i` again goes back |
 | `g` | chapter 2's race: backprop against one-sided and centred finite differences on the \
 current network and mini-batch (passes P + 1, 2P and 2, times, largest error per layer); \
 `c` stops it, `esc` closes it |
+| `m` | the neuron maps (2-D data): `←` / `→` choose a neuron, `↑` / `↓` a layer; `enter` \
+or a click opens the inspector on it; `m` again goes back |
 | `v` | on a small terminal: the next view (all panels, one panel, the form, the inspector, \
-the speeds) |
+the speeds, the neuron maps) |
 | `e` | edit the form (Tab moves between fields; Esc leaves them) |
 | `ctrl+p` | the command palette: load a preset |
 | `?` | this help |

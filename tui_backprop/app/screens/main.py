@@ -25,6 +25,7 @@ from tui_backprop.app.widgets.heatmap import DeltaHeatmap
 from tui_backprop.app.widgets.hint import FIX_KEY, HintLine
 from tui_backprop.app.widgets.inspector import InspectorPanel
 from tui_backprop.app.widgets.loss import LossPanel
+from tui_backprop.app.widgets.neuron_maps import NeuronMapsPanel
 from tui_backprop.app.widgets.output_map import OutputMapPanel
 from tui_backprop.app.widgets.speed import SpeedPanel
 from tui_backprop.training import RunConfig, Snapshot
@@ -47,6 +48,7 @@ VIEWS = (
     ("inspect", "Inspect"),
     ("speed", "Speed"),
     ("classes", "Classes"),  # a screen of its own: the tab opens it
+    ("maps", "Maps"),
 )
 #: the views that show a step in full (the trainer records one for them)
 STEP_VIEWS = frozenset({"inspect", "speed"})
@@ -81,12 +83,12 @@ class MainScreen(Screen[None]):
         Binding("r", "app.reset", "Reset"),
         Binding("plus", f"app.scale_eta({ETA_FACTOR})", "η×", key_display="+", group=ETA_KEYS),
         Binding("minus", f"app.scale_eta({1 / ETA_FACTOR})", "η÷", key_display="-", group=ETA_KEYS),
-        Binding("v", "next_view", "View"),
         Binding("escape", "app.leave_field", "Leave field"),
         Binding("question_mark", "app.help", "Help", key_display="?"),
         Binding("q", "app.quit", "Quit"),
         Binding("i", "app.inspect", "Inspect"),
         Binding("g", "app.race", "Race"),
+        Binding("m", "toggle_view('maps')", "Maps"),
         Binding("w", "toggle_weights", "∇w"),
         Binding("l", "log_scale", "Log"),
         Binding("o", "toggle_overlays", "Runs"),
@@ -95,6 +97,7 @@ class MainScreen(Screen[None]):
         Binding("right_square_bracket", "layer(1)", "δ", key_display="]", group=LAYER_KEYS),
         Binding("c", "app.classes", "Classes"),
         Binding(FIX_KEY, "app.fix", "Fix"),
+        Binding("v", "next_view", "View"),  # last: the tabs name the views too
         Binding("e", "app.edit", "Edit", show=False),
     ]
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
@@ -113,6 +116,7 @@ class MainScreen(Screen[None]):
         self.inspector = titled(InspectorPanel(id="inspector"), "Inside backprop: one neuron")
         self.speed = SpeedPanel(id="speed")
         self.hint = HintLine(id="hint")
+        self.neuron_maps = NeuronMapsPanel(id="neuron-maps")
         self.status = StatusBar(id="status")
 
     def compose(self) -> ComposeResult:
@@ -130,6 +134,9 @@ class MainScreen(Screen[None]):
                 with VerticalScroll(id="speed-box") as box:
                     box.border_title = "Speed of learning"
                     yield self.speed
+            with VerticalScroll(id="maps-view") as box:
+                box.border_title = "Neuron maps: what each neuron computes over the input plane"
+                yield self.neuron_maps
         yield self.hint
         yield self.status
         yield Footer(compact=True, show_command_palette=False)
@@ -151,6 +158,7 @@ class MainScreen(Screen[None]):
             self.output_map.show(snapshot)
             self.inspector.show(snapshot)
             self.speed.show(snapshot)
+            self.neuron_maps.show(snapshot)
 
     def clear(self) -> None:
         """Empty every panel (a new network)."""
@@ -162,6 +170,7 @@ class MainScreen(Screen[None]):
             self.output_map.clear()
             self.inspector.clear()
             self.speed.clear()
+            self.neuron_maps.clear()
 
     def set_drawable(self, drawable: bool) -> None:
         """Hide the output map in the grid when the data has more than two inputs."""
@@ -191,6 +200,15 @@ class MainScreen(Screen[None]):
             self.heatmap.next_layer()
         else:
             self.heatmap.previous_layer()
+
+    def action_toggle_view(self, view: str) -> None:
+        """Show a view (the neuron maps), or go back to all panels if it is showing."""
+        self.toggle_view(view)
+
+    def on_neuron_maps_panel_selected(self, event: NeuronMapsPanel.Selected) -> None:
+        """Open the inspector on the neuron chosen in the maps."""
+        self.inspector.select(event.layer_index, event.neuron)
+        self.set_view("inspect")
 
     def action_next_view(self) -> None:
         """On a narrow terminal, go to the next view."""
@@ -234,6 +252,8 @@ class MainScreen(Screen[None]):
         self.view = view
         if view == "inspect":
             self.inspector.focus()
-        elif self.focused is self.inspector:
+        elif view == "maps":
+            self.neuron_maps.focus()
+        elif self.focused in (self.inspector, self.neuron_maps):
             self.set_focus(None)
         self.post_message(self.ViewChanged(view))

@@ -24,7 +24,7 @@ from textual.widgets import Footer, ProgressBar, Static
 from textual.worker import get_current_worker
 
 from tui_backprop.engine import Network
-from tui_backprop.formatting import MISSING, compact, number
+from tui_backprop.formatting import MISSING, number
 from tui_backprop.training import RunState, Snapshot, Trainer
 from tui_backprop.training.race import BACKPROP, ONE_SIDED, RaceReport, run_race
 
@@ -77,9 +77,10 @@ def race_summary(report: RaceReport) -> Text:
     sizes = "-".join(map(str, report.sizes))
     lines = [
         f"network {sizes} · P = {P:,} weights and biases · mini-batch m = {m}",
-        f"chapter 2's count: P + 1 = {report.chapter2_count:,} forward passes "
-        f"({compact(report.chapter2_count * m)} per sample), one per parameter and one "
-        "for C(w), against backprop's one forward and one backward pass",
+        f"chapter 2's count: P + 1 = {report.chapter2_count:,} forward passes for each "
+        f"training example ({report.chapter2_count * m:,} single-sample passes for these "
+        f"m = {m}), one per parameter and one for C(w), against backprop's one forward and "
+        "one backward pass",
         FORMULAS,
     ]
     ratio = report.ratio(ONE_SIDED)

@@ -36,17 +36,28 @@ def num(value: float | None) -> str:
 
 
 def signed(value: float) -> str:
-    """A term of a sum: "+ 0.12" or "− 0.12"."""
+    """A later term of a sum: "+ 0.12" or "− 0.12"."""
     return f"{'−' if value < 0 else '+'} {num(abs(value))}"
 
 
-def sum_text(total: Sum, weight: str, value: str) -> str:
-    """Σ_k weight·value as its largest terms and the rest (without the total)."""
-    parts = [f"{weight}{t.k + 1}·{value}{t.k + 1} {signed(t.product)}" for t in total.terms]
+def sum_text(total: Sum, weight: str, value: str, extra: tuple[str, float] | None = None) -> str:
+    """Σ_k weight·value written out as its terms, each value followed by where it comes
+    from: "−0.374 (w3·a3) + 0.1217 (w7·a7) + 0.2381 (5 more)", then ``extra`` (the bias)."""
+    named = [(t.product, f"{weight}{t.k + 1}·{value}{t.k + 1}") for t in total.terms]
     if total.rest_count:
-        more = "term" if total.rest_count == 1 else "terms"
-        parts.append(f"{total.rest_count} more {more} {signed(total.rest)}")
-    return "  ".join(parts)
+        named.append((total.rest, f"{total.rest_count} more"))
+    if extra is not None:
+        named.append((extra[1], extra[0]))
+    first, *later = named
+    parts = [f"{num(first[0])} ({first[1]})"] + [f"{signed(v)} ({what})" for v, what in later]
+    return " ".join(parts)
+
+
+def terms_text(total: Sum) -> str:
+    """The factors of a sum's named terms: "δ1 = 0.47 × w1 = -0.21; …" (BP2's w_kj δ_k)."""
+    return "; ".join(
+        f"δ{t.k + 1} = {num(t.value)} × w{t.k + 1} = {num(t.weight)}" for t in total.terms
+    )
 
 
 def layer_name(ins: NeuronInspection, offset: int) -> str:
@@ -87,7 +98,7 @@ def rows(items: list[tuple[str, str]]) -> Table:
 def forward(ins: NeuronInspection) -> list[RenderableType]:
     """z^l_j as its largest terms, a^l_j and σ'(z^l_j), with the inputs that matter most."""
     named = ", ".join(f"a{t.k + 1} = {num(t.value)}" for t in ins.z_sum.terms)
-    z_line = f"{sum_text(ins.z_sum, 'w', 'a')}  b {signed(ins.bias_before)}  = {num(ins.z)}"
+    z_line = f"{sum_text(ins.z_sum, 'w', 'a', ('b', ins.bias_before))} = {num(ins.z)}"
     activation = f"a = {ins.sigma}(z) = {num(ins.a)}"
     if ins.sigma_prime is not None:
         activation += f"    slope σ'(z) = {SLOPES.get(ins.sigma, 'σ′')} = {num(ins.sigma_prime)}"
@@ -140,9 +151,10 @@ def backward(ins: NeuronInspection) -> list[RenderableType]:
         section("BP2", f"δ^l = ((w^(l+1))ᵀ δ^(l+1)) ⊙ σ'(z^l), back from {layer_name(ins, 1)}"),
         rows(
             [
+                ("errors above", f"from {layer_name(ins, 1)}: {terms_text(ins.back_sum)}"),
                 (
                     "error from above",
-                    f"(wᵀδ)_j = {sum_text(ins.back_sum, 'w', 'δ')}  = {num(ins.back_sum.total)}",
+                    f"(wᵀδ)_j = {sum_text(ins.back_sum, 'w', 'δ')} = {num(ins.back_sum.total)}",
                 ),
                 (
                     "error",
@@ -155,40 +167,36 @@ def backward(ins: NeuronInspection) -> list[RenderableType]:
 
 
 def gradients_and_update(ins: NeuronInspection) -> list[RenderableType]:
-    """BP3 and BP4 per sample and as the batch mean, then the update they make."""
-    decay = "" if ins.lmbda == 0 else f", λ = {num(ins.lmbda)}: w first × (1 − ηλ/n)"
+    """BP3 and BP4 per sample and as the batch mean, then the update they make (with L2,
+    the weight first shrinks by 1 − ηλ/n: a column of its own, the bias does not)."""
+    decays = ins.lmbda != 0
     table = Table(
         box=None, padding=(0, 1), show_edge=False, header_style=LABEL, pad_edge=False, expand=False
     )
     table.add_column("", no_wrap=True)
-    for title in ("a_k", "this x", "batch mean", "before", "− η·mean", "after"):
+    titles = ["a_k", "this x", "batch mean", "before"]
+    titles += ["× decay", "− η·mean", "after"] if decays else ["− η·mean", "after"]
+    for title in titles:
         table.add_column(title, justify="right", no_wrap=True)
+    bias = [num(ins.delta), num(ins.nabla_b), num(ins.bias_before)]
+    bias += [""] if decays else []
+    # short labels when the decay column needs the room (80 columns)
     table.add_row(
-        "bias b_j",
-        "",
-        num(ins.delta),
-        num(ins.nabla_b),
-        num(ins.bias_before),
-        num(ins.bias_step),
-        num(ins.bias_after),
+        "b_j" if decays else "bias b_j", "", *bias, num(ins.bias_step), num(ins.bias_after)
     )
     for row in ins.weights:
-        label = f"weight w_j{row.k + 1}"
-        before = num(row.before if ins.lmbda == 0 else row.decayed)
-        table.add_row(
-            label,
-            num(row.a_k),
-            num(row.per_sample),
-            num(row.batch_mean),
-            before,
-            num(row.step),
-            num(row.after),
-        )
+        cells = [num(row.a_k), num(row.per_sample), num(row.batch_mean), num(row.before)]
+        cells += [num(row.decayed)] if decays else []
+        label = f"w_j{row.k + 1}" if decays else f"weight w_j{row.k + 1}"
+        table.add_row(label, *cells, num(row.step), num(row.after))
+    rule = "w → w − η·mean"
+    if decays:
+        decay = number(ins.decay, 6)
+        rule = f"w → (1 − ηλ/n)·w − η·mean, λ = {num(ins.lmbda)}, decay 1 − ηλ/n = {decay}"
     return [
         section("BP3, BP4", "∂C/∂b_j = δ_j,  ∂C/∂w_jk = a_k δ_j"),
         Text(
-            f"mean over the mini-batch of {ins.m}, then the step w → w − η·mean"
-            f" (η = {num(ins.eta)}{decay})",
+            f"mean over the mini-batch of {ins.m}, then the step {rule} (η = {num(ins.eta)})",
             style=LABEL,
         ),
         table,

@@ -227,7 +227,8 @@ class SpeedPanel(Widget):
         if self.snapshot is None or self.architecture is None:
             return Text("take a step (n) to see how fast each layer learns", style=DIM)
         width = self.size.width
-        bar_width = min(max(width - 26, 4), BAR)
+        # room for the label, the value and a note ("← σ′ slows it") beside the bar
+        bar_width = min(max(width - 38, 6), BAR)
         return Group(
             *split_lines(self.snapshot, self.architecture, bar_width),
             Text(""),
