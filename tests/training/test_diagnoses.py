@@ -121,9 +121,13 @@ def test_nothing_learned_after_n_epochs_at_chance() -> None:
 
 
 def test_nothing_learned_for_regression_is_a_cost_that_does_not_fall() -> None:
-    """A regression cost down 1 % after ten epochs."""
-    found = d.nothing_learned(facts(list(np.linspace(1.0, 0.99, 10))))
-    assert found is not None and "fell 1%" in found.finding
+    """A regression cost down 1 % after ten epochs; weights started at a fixed value (the
+    init changes nothing then): a larger η."""
+    fixed = {"init": "standard", "initial_weight": 2.0}
+    found = d.nothing_learned(facts(list(np.linspace(1.0, 0.99, 10)), settings=fixed))
+    assert found is not None and "fell 1%" in found.finding and found.fix == "eta=1.5"
+    standard = d.nothing_learned(facts([1.0] * 10, settings={"init": "standard"}))
+    assert standard is not None and standard.fix == "init=scaled"
 
 
 def test_diagnose_lists_every_rule_that_fires_most_specific_first() -> None:

@@ -22,8 +22,9 @@ OSCILLATION_SHARE, OSCILLATION_TURNS = 0.05, 3
 #: the recent evaluations the η and overfitting rules look at
 RECENT = 6
 #: learning slowdown: output neurons count as slow where σ'(z) < this share of its peak
-#: on every sample (σ'(4) = 7 % of σ'(0) for chapter 3's saturated neuron)...
-SLOW_SLOPE_SHARE = 0.10
+#: on every sample: |z| > 2.9 for the sigmoid (chapter 3's neuron starts at z = 4, 7 %,
+#: and takes about 150 epochs to come down to it)...
+SLOW_SLOPE_SHARE = 0.20
 #: ... and "most" means at least this share of the output layer
 SLOWDOWN_SHARE = 0.5
 #: vanishing gradients: the last hidden layer's ‖δ‖ over the first's above this
@@ -195,7 +196,8 @@ def overfitting(facts: RunFacts) -> Diagnosis | None:
 
 
 def nothing_learned(facts: RunFacts) -> Diagnosis | None:
-    """No progress after NOTHING_EPOCHS epochs → the scaled init, or a larger η."""
+    """No progress after NOTHING_EPOCHS epochs → the scaled init, or a larger η (also when
+    the weights start at a fixed value, which the init does not change)."""
     epochs = _finite(facts.epochs)
     if len(epochs) == 0 or epochs[-1] < NOTHING_EPOCHS:
         return None
@@ -210,7 +212,8 @@ def nothing_learned(facts: RunFacts) -> Diagnosis | None:
         if len(costs) < 2 or costs[-1] < costs[0] * (1 - NOTHING_DROP):
             return None
         seen = f"the training cost fell {max(0.0, 1 - costs[-1] / costs[0]):.0%}"
-    if facts.settings.get("init") == "standard":
+    settings = facts.settings
+    if settings.get("init") == "standard" and settings.get("initial_weight") is None:
         fix: tuple[tuple[str, Any], ...] = (("init", "scaled"),)
     else:
         fix = (("eta", facts.eta * 3),)
