@@ -87,3 +87,16 @@ async def test_c_on_regression_says_why_there_is_no_matrix() -> None:
         await pilot.pause()
         assert not isinstance(app.screen, ClassesScreen)
         assert "needs classes" in screen_text(app)
+
+
+def test_mnist_sized_images_are_halved_to_fit_the_gallery() -> None:
+    """A 28 × 28 image becomes 14 × 14 pixels (7 lines of half blocks); 8 × 8 stays, and
+    doubles in the detail view; ink 1 is the palette's white."""
+    import numpy as np
+
+    from tui_backprop.app.widgets.gallery import GREY, image_pixels
+
+    mnist = image_pixels(np.ones(28 * 28), (28, 28))
+    assert mnist.shape == (14, 14) and (mnist == len(GREY) - 1).all()
+    assert image_pixels(np.zeros(64), (8, 8)).shape == (8, 8)
+    assert image_pixels(np.zeros(64), (8, 8), scale=2).shape == (16, 16)

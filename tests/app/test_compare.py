@@ -131,3 +131,20 @@ async def test_compare_files_given_at_start_are_drawn(tmp_path: Path) -> None:
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await train_here(pilot, 2)
         assert "quadratic.jsonl" in screen_text(app)
+
+
+async def test_a_finished_run_is_drawn_only_once_the_next_replaces_it() -> None:
+    """A run that finishes is kept at once, but not drawn under itself; r brings it out."""
+    from tests.app.test_app import wait_until
+
+    config = load_preset("learning-slowdown").replace(epochs=5)
+    app = BackpropApp(preset="learning-slowdown", config=config)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(pilot, lambda: app.trainer is not None, "the network")
+        await pilot.press("space")
+        await wait_until(pilot, lambda: "finished" in app.main.status.text, "the end")
+        assert len(app.past_runs) == 1
+        assert "run 1" not in screen_text(app)
+        await pilot.press("r")
+        await train_here(pilot, 2)
+        assert "run 1" in screen_text(app)

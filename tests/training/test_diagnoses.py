@@ -59,14 +59,16 @@ def test_eta_too_high_fires_on_a_rising_cost_and_halves_eta() -> None:
 
 
 def test_eta_too_high_fires_on_an_oscillating_cost() -> None:
-    """Up, down, up, down by 20 %: three turns."""
-    found = d.eta_too_high(facts([0.5, 0.6, 0.48, 0.6, 0.47, 0.5]))
+    """Down, up, down, up, down by 20 % at every evaluation: four turns."""
+    found = d.eta_too_high(facts([0.6, 0.5, 0.62, 0.5, 0.62, 0.5]))
     assert found is not None and "up and down" in found.finding
 
 
 def test_eta_too_high_ignores_small_wobbles_at_convergence() -> None:
-    """Steps of 1 % near the end are noise, not a too-large η."""
+    """Steps of 1 %, or a converged cost doubling from 0.01 when it started at 0.7, are
+    noise against the run's scale, not a too-large η."""
     assert d.eta_too_high(facts([0.100, 0.101, 0.100, 0.101, 0.100, 0.0995])) is None
+    assert d.eta_too_high(facts([0.7, 0.3, 0.1, 0.01, 0.012, 0.01, 0.02])) is None
 
 
 def test_learning_slowdown_needs_the_quadratic_cost_and_slow_outputs() -> None:
@@ -100,12 +102,14 @@ def test_dead_relus_above_the_share_suggest_a_smaller_eta() -> None:
 
 
 def test_overfitting_when_the_test_cost_rises_while_training_falls() -> None:
-    """Chapter 3's picture: train falls, test turns up → λ = 1e-4 · n (0.1 for n = 1,000)."""
+    """Chapter 3's picture: train falls, test turns up for 3 evaluations → λ = 1e-4 · n
+    (0.1 for n = 1,000); a single noisy test value is not a rise."""
     train = [0.5, 0.4, 0.3, 0.2, 0.15, 0.1]
     test = [0.5, 0.45, 0.44, 0.46, 0.5, 0.55]
     found = d.overfitting(facts(train, test))
     assert found is not None and found.fix == "lmbda=0.1"
     assert d.overfitting(facts(train, train)) is None
+    assert d.overfitting(facts(train, [0.5, 0.45, 0.44, 0.43, 0.6, 0.42])) is None
     again = d.overfitting(facts(train, test, settings={"lmbda": 0.1}))
     assert again is not None and again.changes == (("lmbda", 0.30000000000000004),)
 
@@ -121,9 +125,13 @@ def test_nothing_learned_after_n_epochs_at_chance() -> None:
 
 
 def test_nothing_learned_for_regression_is_a_cost_that_does_not_fall() -> None:
-    """A regression cost down 1 % after ten epochs."""
-    found = d.nothing_learned(facts(list(np.linspace(1.0, 0.99, 10))))
-    assert found is not None and "fell 1%" in found.finding
+    """A regression cost down 1 % after ten epochs; weights started at a fixed value (the
+    init changes nothing then): a larger η."""
+    fixed = {"init": "standard", "initial_weight": 2.0}
+    found = d.nothing_learned(facts(list(np.linspace(1.0, 0.99, 10)), settings=fixed))
+    assert found is not None and "fell 1%" in found.finding and found.fix == "eta=1.5"
+    standard = d.nothing_learned(facts([1.0] * 10, settings={"init": "standard"}))
+    assert standard is not None and standard.fix == "init=scaled"
 
 
 def test_diagnose_lists_every_rule_that_fires_most_specific_first() -> None:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from tui_backprop.app.screens.run_file import RunFileScreen
 from tui_backprop.training import TERMINAL_STATES, RunConfig, Snapshot, Trainer
-from tui_backprop.training.runs import RunArchive, RunFileError, read_run_file
+from tui_backprop.training.runs import PastRun, RunArchive, RunFileError, read_run_file
 from tui_backprop.training.snapshot import EpochHistory
 
 if TYPE_CHECKING:
@@ -30,6 +30,7 @@ class CompareRuns:
         """No earlier runs yet."""
         self.past_runs = RunArchive()
         self._kept_run = -1  # the run id last put in the archive
+        self._kept: PastRun | None = None  # that run's copy (not drawn under itself)
 
     def compare_with(self, files: tuple[tuple[str, EpochHistory], ...]) -> BackpropApp:
         """Draw these (name, curves) of metrics files under the runs (before ``run``)."""
@@ -41,8 +42,9 @@ class CompareRuns:
         """Put the current run's evaluations in the archive, once per run."""
         if self.trainer is None or self._kept_run == self.run_id:
             return
-        if self.past_runs.keep(self.trainer.snapshot().epochs_history, self.config):
-            self._kept_run = self.run_id
+        kept = self.past_runs.keep(self.trainer.snapshot().epochs_history, self.config)
+        if kept is not None:
+            self._kept_run, self._kept = self.run_id, kept
 
     def _keep_ended_run(self, snapshot: Snapshot) -> None:
         """A run that has just ended joins the archive and the plot at once."""
@@ -52,7 +54,10 @@ class CompareRuns:
 
     def _show_overlays(self) -> None:
         """Give the loss panel the earlier runs, labelled against the current settings."""
-        overlays = tuple((run.label(self.config), run.history) for run in self.past_runs.runs)
+        # a run that has just ended is kept, but drawn only once the next run replaces it
+        own = self._kept if self._kept_run == self.run_id else None
+        runs = [run for run in self.past_runs.runs if run is not own]
+        overlays = tuple((run.label(self.config), run.history) for run in runs)
         self.main.loss.set_overlays(overlays)
 
     def action_load_run(self) -> None:

@@ -15,23 +15,30 @@ from typing import Any
 
 import numpy as np
 
-#: η too high: the training cost rose by more than this share over the recent evaluations
-RISE_SHARE = 0.10
-#: ... or went up and down (steps larger than this share of the cost) this many times
-OSCILLATION_SHARE, OSCILLATION_TURNS = 0.05, 3
+#: η too high: the training cost rose by more than this share of its scale over the recent
+#: evaluations...
+RISE_SHARE = 0.25
+#: ... or went up and down (steps above this share of its scale) at every evaluation
+OSCILLATION_SHARE, OSCILLATION_TURNS = 0.10, 4
+#: the scale of a cost change: the lowest recent cost, but at least this share of the first
+#: evaluation's (so that the noise of a converged run, 0.01 ± 0.005, is not a rise)
+SCALE_FLOOR = 0.25
 #: the recent evaluations the η and overfitting rules look at
 RECENT = 6
 #: learning slowdown: output neurons count as slow where σ'(z) < this share of its peak
-#: on every sample (σ'(4) = 7 % of σ'(0) for chapter 3's saturated neuron)...
-SLOW_SLOPE_SHARE = 0.10
+#: on every sample: |z| > 2.9 for the sigmoid (chapter 3's neuron starts at z = 4, 7 %,
+#: and takes about 150 epochs to come down to it)...
+SLOW_SLOPE_SHARE = 0.20
 #: ... and "most" means at least this share of the output layer
 SLOWDOWN_SHARE = 0.5
 #: vanishing gradients: the last hidden layer's ‖δ‖ over the first's above this
 VANISHING_RATIO = 10.0
 #: dead ReLUs: at least this share of the hidden ReLU neurons had z ≤ 0 on every sample
 DEAD_SHARE = 0.5
-#: overfitting: the test cost rose by more than this share while the training cost fell
-OVERFIT_RISE = 0.02
+#: overfitting: the test cost's median over the last OVERFIT_AFTER evaluations is more than
+#: OVERFIT_RISE above its lowest point, reached at least OVERFIT_AFTER evaluations ago, while
+#: the training cost kept falling (chapter 3's picture)
+OVERFIT_RISE, OVERFIT_AFTER = 0.05, 3
 #: nothing learned: after this many epochs, accuracy within this of chance (classes), or
 #: the training cost down by less than this share (regression)
 NOTHING_EPOCHS, CHANCE_MARGIN, NOTHING_DROP = 10, 0.05, 0.05
@@ -106,18 +113,22 @@ def _finite(values: np.ndarray) -> np.ndarray:
 
 def eta_too_high(facts: RunFacts) -> Diagnosis | None:
     """The training cost rising, or going up and down, over the recent evaluations → η ÷ 2."""
-    costs = _finite(facts.train_cost)[-RECENT:]
+    every = _finite(facts.train_cost)
+    costs = every[-RECENT:]
     if len(costs) < 3:
         return None
+    scale = max(costs.min(), SCALE_FLOOR * abs(every[0]))
+    if scale <= 0:
+        return None
     fix = (("eta", facts.eta / 2),)
-    rise = costs[-1] / costs.min() - 1 if costs.min() > 0 else 0.0
-    if costs[-1] > costs[0] and rise > RISE_SHARE:
+    if costs[-1] > costs[0] and costs[-1] - costs.min() > RISE_SHARE * scale:
+        rise = costs[-1] / costs.min() - 1 if costs.min() > 0 else math.inf
         finding = (
             f"η too high: the training cost rose {rise:.0%} over the last {len(costs)} evaluations"
         )
         return Diagnosis("eta-too-high", finding, fix, rebuild=False)
     steps = np.diff(costs)
-    big = np.abs(steps) > OSCILLATION_SHARE * np.abs(costs[:-1])
+    big = np.abs(steps) > OSCILLATION_SHARE * scale
     signs = np.sign(steps[big])
     turns = int(np.sum(signs[1:] != signs[:-1]))
     if turns >= OSCILLATION_TURNS:
@@ -182,20 +193,28 @@ def overfitting(facts: RunFacts) -> Diagnosis | None:
     """The test cost rising while the training cost falls (chapter 3) → L2 regularisation."""
     train, test = np.asarray(facts.train_cost), np.asarray(facts.test_cost)
     keep = np.isfinite(train) & np.isfinite(test)
-    train, test = train[keep][-RECENT:], test[keep][-RECENT:]
-    if len(test) < 3 or not (train[-1] < train[0] and test[-1] > test[0] * (1 + OVERFIT_RISE)):
+    train, test = train[keep], test[keep]
+    if len(test) < OVERFIT_AFTER + 1:
+        return None
+    best = int(np.argmin(test))  # the test cost's lowest point so far
+    recent = float(np.median(test[-OVERFIT_AFTER:]))  # the median: one noisy value is not a rise
+    scale = max(test[best], SCALE_FLOOR * test[0])  # a converged run's noise is no rise
+    if len(test) - 1 - best < OVERFIT_AFTER or recent - test[best] <= OVERFIT_RISE * scale:
+        return None
+    if not train[-1] < train[best]:
         return None
     lmbda = float(facts.settings.get("lmbda") or 0.0)
     new = lmbda * 3 if lmbda > 0 else max(0.1, round(LMBDA_PER_SAMPLE * facts.n_train, 3))
     finding = (
-        f"overfitting: the test cost rose {test[-1] / test[0] - 1:.0%} while the training "
-        f"cost fell {1 - train[-1] / train[0]:.0%} over the last {len(test)} evaluations"
+        f"overfitting: the test cost rose {recent / test[best] - 1:.0%} above its lowest while "
+        f"the training cost fell {1 - train[-1] / train[best]:.0%} since then"
     )
     return Diagnosis("overfitting", finding, (("lmbda", new),), rebuild=True)
 
 
 def nothing_learned(facts: RunFacts) -> Diagnosis | None:
-    """No progress after NOTHING_EPOCHS epochs → the scaled init, or a larger η."""
+    """No progress after NOTHING_EPOCHS epochs → the scaled init, or a larger η (also when
+    the weights start at a fixed value, which the init does not change)."""
     epochs = _finite(facts.epochs)
     if len(epochs) == 0 or epochs[-1] < NOTHING_EPOCHS:
         return None
@@ -210,7 +229,8 @@ def nothing_learned(facts: RunFacts) -> Diagnosis | None:
         if len(costs) < 2 or costs[-1] < costs[0] * (1 - NOTHING_DROP):
             return None
         seen = f"the training cost fell {max(0.0, 1 - costs[-1] / costs[0]):.0%}"
-    if facts.settings.get("init") == "standard":
+    settings = facts.settings
+    if settings.get("init") == "standard" and settings.get("initial_weight") is None:
         fix: tuple[tuple[str, Any], ...] = (("init", "scaled"),)
     else:
         fix = (("eta", facts.eta * 3),)

@@ -101,13 +101,16 @@ class RunArchive:
         """The kept runs, oldest first."""
         return tuple(self._runs)
 
-    def keep(self, history: EpochHistory, config: RunConfig | None, name: str = "") -> bool:
-        """Keep a run that was evaluated at least once; True when kept."""
+    def keep(
+        self, history: EpochHistory, config: RunConfig | None, name: str = ""
+    ) -> PastRun | None:
+        """Keep a run that was evaluated at least once; the kept run, or None."""
         if len(history) == 0 or not np.isfinite(history.train_cost).any():
-            return False
+            return None
         self._count += 1
-        self._runs.append(PastRun(history, config, name or f"run {self._count}"))
-        return True
+        run = PastRun(history, config, name or f"run {self._count}")
+        self._runs.append(run)
+        return run
 
 
 def _number(value: Any, where: str, name: str) -> float:
