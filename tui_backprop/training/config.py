@@ -9,9 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
-import math
-import re
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,8 +18,25 @@ import tomli_w
 
 from tui_backprop.atomic import write_text
 from tui_backprop.data import DatasetError, dataset_names, resolve_paths, validate_options
-from tui_backprop.engine import CHOICES, NETWORK_ARGUMENTS, check_pairing, check_sizes
+from tui_backprop.engine import CHOICES, NETWORK_ARGUMENTS, check_pairing
 from tui_backprop.training import memory
+from tui_backprop.training.field_rules import (
+    MAX_BATCH,
+    MAX_EPOCHS,
+    MAX_ETA,
+    MAX_SAMPLES,
+    MAX_SEED,
+    NOT_ALLOWED,
+    OPTIONAL_NUMBER,
+    SIZES,
+    TABLE,
+    TEXT,
+    Rule,
+    metadata,
+    number,
+    one_of,
+    whole,
+)
 
 
 class ConfigError(ValueError):
@@ -38,156 +52,6 @@ class ConfigError(ValueError):
         self.field = field
 
 
-_MISSING = object()  # a text that does not parse as the field's type
-
-# The ranges of the numeric fields: wide enough for every experiment in the book, narrow
-# enough that no value overflows a timer, a division or the memory.
-#: layers in ``sizes`` and neurons in one layer
-MAX_LAYERS, MAX_WIDTH = 100, 1_000_000
-#: |initial_weight| and |initial_bias| (chapter 3's saturated neuron starts at 2)
-INITIAL_LIMIT = 1e3
-#: η: any positive step up to a million (a subnormal η trains: the engine never divides by it)
-MAX_ETA = 1e6
-#: whole-number fields: epochs, mini-batch size, evaluation cadence and subset
-MAX_EPOCHS, MAX_BATCH, MAX_SAMPLES = 1_000_000, 1_000_000, 100_000_000
-#: a seed fits NumPy's generators as 64 bits
-MAX_SEED = 2**63 - 1
-
-
-@dataclass(frozen=True)
-class Rule:
-    """What one field accepts: in words, and as a check that returns the clean value.
-
-    ``check`` returns the value coerced to the field's type, or ``_MISSING`` when it is
-    not allowed; ``parse`` turns form or command-line text into the field's type first,
-    and ``normal`` puts a value in the form it is reported in (3 → 3.0 for a float);
-    ``choices`` feed the "did you mean" hint.
-    """
-
-    allowed: str
-    check: Callable[[Any], Any]
-    parse: Callable[[str], Any] | None = None
-    normal: Callable[[Any], Any] | None = None
-    choices: tuple[str, ...] = ()
-
-
-def _rule(rule: Rule) -> dict[str, Rule]:
-    """A field's metadata holding its rule."""
-    return {"rule": rule}
-
-
-def _is_number(value: Any) -> bool:
-    """An int or float that is not a bool."""
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
-def _parsed(kind: type) -> Callable[[str], Any]:
-    """Text → ``kind``, or the text itself when it does not parse (reported as given)."""
-
-    def parse(text: str) -> Any:
-        try:
-            return kind(text.strip())
-        except ValueError:
-            return text
-
-    return parse
-
-
-def _short(x: float) -> str:
-    """A bound as people write it: 1e-9, 1e6, 0.001, 3600."""
-    return f"{x:g}".replace("e-0", "e-").replace("e+0", "e").replace("e+", "e")
-
-
-def number(low: float, high: float, strict: bool = False, zero: bool = False) -> Rule:
-    """A finite number from low (excluded when strict) to high; ``zero``: 0 allowed too."""
-
-    def check(value: Any) -> Any:
-        if not _is_number(value) or not math.isfinite(value):
-            return _MISSING
-        if zero and value == 0:
-            return 0.0
-        ok = (value > low if strict else value >= low) and value <= high
-        return float(value) if ok else _MISSING
-
-    words = f"a number from {_short(low)} to {_short(high)}"
-    if strict:
-        words = f"a number > {_short(low)} and ≤ {_short(high)}"
-    if zero:
-        words = f"0 (full speed) or a number from {_short(low)} to {_short(high)}"
-    return Rule(
-        words, check, _parsed(float), lambda value: float(value) if _is_number(value) else value
-    )
-
-
-def whole(low: int, high: int) -> Rule:
-    """A whole number from low to high."""
-
-    def check(value: Any) -> Any:
-        ok = isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
-        return value if ok else _MISSING
-
-    return Rule(f"a whole number from {low} to {high:,}", check, _parsed(int))
-
-
-def one_of(names: Iterable[str]) -> Rule:
-    """One of a fixed set of names."""
-    names = tuple(names)
-    return Rule(
-        "one of " + ", ".join(names),
-        lambda value: value if isinstance(value, str) and value in names else _MISSING,
-        choices=names,
-    )
-
-
-def _optional_number(value: Any) -> Any:
-    """None (left out), or a number from −INITIAL_LIMIT to INITIAL_LIMIT."""
-    if value is None or (isinstance(value, str) and value.strip().lower() in ("", "none")):
-        return None
-    if isinstance(value, str):
-        value = _parsed(float)(value)
-    ok = _is_number(value) and math.isfinite(value) and abs(value) <= INITIAL_LIMIT
-    return float(value) if ok else _MISSING
-
-
-def _parse_sizes(text: str) -> Any:
-    """'64-30-10', '2,8,1' or '[2 8 1]' → a list of ints; one separator between sizes, so
-    that '2-8-x-3' is a typo to report, not [2, 8, 3]."""
-    parts = re.split(r"\s*[,\-x×]\s*|\s+", text.strip().strip("[]").strip())
-    try:
-        return [int(p) for p in parts]
-    except ValueError:
-        return text
-
-
-def _check_sizes(value: Any) -> Any:
-    """A list (from TOML or parsed text) that the engine's ``check_sizes`` accepts, of 2 to
-    MAX_LAYERS layers of at most MAX_WIDTH neurons (the memory all of them need is checked
-    with the other fields, by ``_check_combination``)."""
-    if not isinstance(value, list):
-        return _MISSING
-    try:
-        sizes = check_sizes(value)
-    except ValueError:
-        return _MISSING
-    return sizes if len(sizes) <= MAX_LAYERS and max(sizes) <= MAX_WIDTH else _MISSING
-
-
-TEXT = Rule("a string", lambda value: value if isinstance(value, str) else _MISSING)
-TABLE = Rule(
-    "a table of dataset options", lambda value: dict(value) if isinstance(value, dict) else _MISSING
-)
-SIZES = Rule(
-    f"a list of 2 to {MAX_LAYERS} whole numbers from 1 to {MAX_WIDTH:,}, such as [2, 16, 1]",
-    _check_sizes,
-    _parse_sizes,
-)
-OPTIONAL_NUMBER = Rule(
-    f"a number from {_short(-INITIAL_LIMIT)} to {_short(INITIAL_LIMIT)} "
-    "(or leave it out to use init)",
-    _optional_number,
-)
-
-
 @dataclass
 class RunConfig:
     """One experiment: the network, the cost, the training schedule and the data.
@@ -196,72 +60,74 @@ class RunConfig:
     check; ``from_dict`` applies them, then the rules that join fields.
     """
 
-    description: str = field(default="", metadata=_rule(TEXT))
+    description: str = field(default="", metadata=metadata(TEXT))
     """One line saying what the experiment shows (listed by ``tui-backprop presets``)."""
 
-    dataset: str = field(default="spiral", metadata=_rule(one_of(dataset_names())))
+    dataset: str = field(default="spiral", metadata=metadata(one_of(dataset_names())))
     """The dataset's name: xor, circles, moons, spiral, blobs, sine, surface, digits, mnist, csv."""
 
-    dataset_options: dict[str, Any] = field(default_factory=dict, metadata=_rule(TABLE))
+    dataset_options: dict[str, Any] = field(default_factory=dict, metadata=metadata(TABLE))
     """Options for the dataset (n_samples, noise, arms, path...); see ``tui_backprop.data``."""
 
-    sizes: list[int] = field(default_factory=lambda: [2, 16, 16, 1], metadata=_rule(SIZES))
+    sizes: list[int] = field(default_factory=lambda: [2, 16, 16, 1], metadata=metadata(SIZES))
     """Neurons per layer, input first; the first and last must match the dataset."""
 
-    activation: str = field(default="tanh", metadata=_rule(one_of(CHOICES["activation"])))
+    activation: str = field(default="tanh", metadata=metadata(one_of(CHOICES["activation"])))
     """Hidden layers' σ: sigmoid, tanh, relu or linear."""
 
     output_activation: str = field(
-        default="sigmoid", metadata=_rule(one_of(CHOICES["output_activation"]))
+        default="sigmoid", metadata=metadata(one_of(CHOICES["output_activation"]))
     )
     """Output layer's σ: sigmoid, tanh, linear, or softmax (only with log_likelihood)."""
 
-    cost: str = field(default="cross_entropy", metadata=_rule(one_of(CHOICES["cost"])))
+    cost: str = field(default="cross_entropy", metadata=metadata(one_of(CHOICES["cost"])))
     """quadratic, cross_entropy (sigmoid output only) or log_likelihood (softmax only)."""
 
-    init: str = field(default="scaled", metadata=_rule(one_of(CHOICES["init"])))
+    init: str = field(default="scaled", metadata=metadata(one_of(CHOICES["init"])))
     """standard: N(0, 1) as network.py; scaled: weights N(0, 1/n_in) as network2.py."""
 
-    initial_weight: float | None = field(default=None, metadata=_rule(OPTIONAL_NUMBER))
+    initial_weight: float | None = field(default=None, metadata=metadata(OPTIONAL_NUMBER))
     """When set, every weight starts at this value instead of ``init``'s random draw."""
 
-    initial_bias: float | None = field(default=None, metadata=_rule(OPTIONAL_NUMBER))
+    initial_bias: float | None = field(default=None, metadata=metadata(OPTIONAL_NUMBER))
     """When set, every bias starts at this value (chapter 3's saturated neuron: w = b = 2)."""
 
-    eta: float = field(default=0.5, metadata=_rule(number(0, MAX_ETA, strict=True)))
+    eta: float = field(default=0.5, metadata=metadata(number(0, MAX_ETA, strict=True)))
     """The learning rate η (> 0 and ≤ 1e6)."""
 
-    lmbda: float = field(default=0.0, metadata=_rule(number(0, 1e6)))
+    lmbda: float = field(default=0.0, metadata=metadata(number(0, 1e6)))
     """The L2 regularisation parameter λ (≥ 0); the weights decay by (1 − ηλ/n) each step."""
 
-    batch_size: int = field(default=10, metadata=_rule(whole(1, MAX_BATCH)))
+    batch_size: int = field(default=10, metadata=metadata(whole(1, MAX_BATCH)))
     """The mini-batch size m (≥ 1)."""
 
-    epochs: int = field(default=30, metadata=_rule(whole(1, MAX_EPOCHS)))
+    epochs: int = field(default=30, metadata=metadata(whole(1, MAX_EPOCHS)))
     """How many passes over the training data (≥ 1)."""
 
-    seed: int = field(default=0, metadata=_rule(whole(0, MAX_SEED)))
+    seed: int = field(default=0, metadata=metadata(whole(0, MAX_SEED)))
     """Seeds the initial weights and the shuffling, so that a run can be repeated exactly."""
 
-    dtype: str = field(default="float64", metadata=_rule(one_of(CHOICES["dtype"])))
+    dtype: str = field(default="float64", metadata=metadata(one_of(CHOICES["dtype"])))
     """float64 or float32."""
 
-    max_steps_per_second: float = field(default=0.0, metadata=_rule(number(1e-3, 1e6, zero=True)))
+    max_steps_per_second: float = field(
+        default=0.0, metadata=metadata(number(1e-3, 1e6, zero=True))
+    )
     """Slow training down to at most this many mini-batch steps a second (0: full speed),
     so that a tiny experiment can be watched; the app can change it while training."""
 
-    report_every_steps: int = field(default=0, metadata=_rule(whole(0, MAX_SAMPLES)))
+    report_every_steps: int = field(default=0, metadata=metadata(whole(0, MAX_SAMPLES)))
     """Report a snapshot every N mini-batch steps (0: only by time)."""
 
-    report_every_seconds: float = field(default=0.1, metadata=_rule(number(0, 3600)))
+    report_every_seconds: float = field(default=0.1, metadata=metadata(number(0, 3600)))
     """Report a snapshot at most every T seconds of training (0: only by steps); a consumer
     may ask the trainer for its own cadence instead."""
 
-    eval_every: int = field(default=1, metadata=_rule(whole(1, MAX_EPOCHS)))
+    eval_every: int = field(default=1, metadata=metadata(whole(1, MAX_EPOCHS)))
     """Evaluate on the training subset and the test split every N epochs (and after the
     last); raise it when epochs are tiny, so that evaluating does not rival training."""
 
-    eval_max_samples: int = field(default=2_000, metadata=_rule(whole(1, MAX_SAMPLES)))
+    eval_max_samples: int = field(default=2_000, metadata=metadata(whole(1, MAX_SAMPLES)))
     """Evaluate the training cost and accuracy on at most this many samples (a fixed subset);
     the test split is always evaluated whole."""
 
@@ -304,7 +170,7 @@ def _check_field(name: str, value: Any, source: str) -> Any:
     if rule.normal is not None:
         value = rule.normal(value)
     checked = rule.check(value)
-    if checked is _MISSING:
+    if checked is NOT_ALLOWED:
         typed = isinstance(value, str) and rule.choices
         close = difflib.get_close_matches(value, rule.choices, n=1) if typed else []
         hint = f" (did you mean {close[0]!r}?)" if close else ""

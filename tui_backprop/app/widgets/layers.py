@@ -9,7 +9,8 @@ from __future__ import annotations
 import numpy as np
 
 from tui_backprop.training import RunConfig
-from tui_backprop.training.config import MAX_LAYERS, MAX_WIDTH, RULES
+from tui_backprop.training.config import RULES
+from tui_backprop.training.field_rules import MAX_LAYERS, MAX_WIDTH
 from tui_backprop.training.memory import over_limit
 
 
