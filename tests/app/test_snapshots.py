@@ -119,3 +119,25 @@ def test_neuron_maps_at_120x40(snap_compare, app_spiral_config: RunConfig) -> No
     """120×40: the maps of all three layers, with weights in and ∂C/∂b."""
     app = BackpropApp(preset="spiral-demo", config=app_spiral_config)
     assert snap_compare(app, terminal_size=(120, 40), run_before=show_neuron_maps)
+
+
+async def show_slowdown_split(pilot: Pilot) -> None:
+    """One step of the learning-slowdown neuron, then the Speed tab (`i`, then `v`)."""
+    app = pilot.app
+    assert isinstance(app, BackpropApp)
+    while app.trainer is None:
+        await pilot.pause(0.01)
+    trainer = app.trainer
+    trainer.listener = None
+    trainer.step()
+    snapshot = dataclasses.replace(trainer.snapshot(), state="paused", samples_per_second=0.0)
+    app.latest = snapshot
+    app.main.show(snapshot)
+    await pilot.press("i", "v")
+    await pilot.pause()
+
+
+def test_slowdown_split_at_80x24(snap_compare) -> None:
+    """80×24, Speed tab on learning-slowdown: ∇_aC ≈ 0.98 but σ'(z^L) ≈ 0.018, so δ^L ≈ 0.017."""
+    app = BackpropApp(preset="learning-slowdown")
+    assert snap_compare(app, terminal_size=(80, 24), run_before=show_slowdown_split)
