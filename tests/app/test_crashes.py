@@ -107,3 +107,20 @@ async def test_a_big_network_is_built_off_the_ui_thread_while_the_keys_still_act
         assert app.config.sizes == [2, 1100, 1000, 1]
         assert builders[-1] is not threading.main_thread()
         assert "2-1100-1000-1" in screen_text(app)
+
+
+async def test_enter_twice_in_the_palette_opens_the_preset_without_a_crash() -> None:
+    """ctrl+p, `digits`, Enter twice as a terminal sends them (no pause): the second
+    Enter popped the main screen (ScreenStackError)."""
+    from textual import events
+    from textual.keys import key_to_character
+
+    app = BackpropApp(preset="xor")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_until(pilot, lambda: app.trainer is not None, "the network")
+        for key in ["ctrl+p", *"digits", "enter", "enter"]:
+            app.post_message(events.Key(key, key_to_character(key)))
+        await wait_until(pilot, lambda: "digits" in (app.preset_name or ""), "a digits preset")
+        await pilot.pause()
+        assert len(app.screen_stack) == 1
+        assert "digits" in app.preset_name

@@ -15,7 +15,7 @@ from textual import work
 from textual.app import App
 from textual.worker import Worker, WorkerState
 
-from tui_backprop.app.commands import PresetCommands
+from tui_backprop.app.commands import ClosingOncePalette, PresetCommands
 from tui_backprop.app.compare import CompareRuns
 from tui_backprop.app.fixes import ApplyFix
 from tui_backprop.app.keys import typed_by_focus
@@ -360,6 +360,11 @@ class BackpropApp(CompareRuns, ApplyFix, ClassesKeys, App[None]):
     def action_leave_field(self) -> None:
         """Take the focus out of the form, so that the keys act again."""
         self.screen.set_focus(None)
+
+    def action_command_palette(self) -> None:
+        """Open the command palette (one that closes once: see ``ClosingOncePalette``)."""
+        if self.use_command_palette and not ClosingOncePalette.is_open(self):
+            self.push_screen(ClosingOncePalette(id="--command-palette"))
 
     def action_help(self) -> None:
         """Open the help screen."""
