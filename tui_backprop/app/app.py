@@ -28,6 +28,7 @@ from tui_backprop.app.session import (
     Built,
     DatasetCache,
     build_trainer,
+    building_news,
     builds_slowly,
     initial_config,
 )
@@ -41,7 +42,6 @@ from tui_backprop.training import (
     Snapshot,
     Trainer,
     load_preset,
-    memory,
 )
 from tui_backprop.training.inspector_rows import Architecture
 from tui_backprop.training.presets import preset_book
@@ -107,16 +107,10 @@ class BackpropApp(CompareRuns, ApplyFix, ClassesKeys, App[None]):
 
     def _say_building(self, config: RunConfig) -> None:
         """Say what is being loaded or built in the background."""
-        if self.datasets.is_slow(config):
-            download = " (the first use downloads it)" if config.dataset == "mnist" else ""
-            news = f"loading {config.dataset}…"
-            self.notify(f"Loading {config.dataset}…{download}")
-        else:
-            news = "building the network…"
-            count = memory.parameter_count(config.sizes)
-            self.notify(f"Building a network of {count:,} parameters…")
+        notice, status = building_news(config, self.datasets)
+        self.notify(notice)
         if self.trainer is None:
-            self.main.status.set_state("loading", news)
+            self.main.status.set_state("loading", status)
 
     def _show_built(self, built: Built, preset: str | None) -> None:
         """Make a new trainer current, and say what fitting it to the data changed."""
