@@ -114,7 +114,12 @@ def special_cases(runner: Runner) -> list[tuple[str, str, Callable[[Path], str]]
                 stderr=subprocess.PIPE,
                 text=True,
             )
-            time.sleep(4)
+            metrics = folder / "m.jsonl"
+            for _ in range(300):  # signal after two epochs, however slow the start-up
+                lines = metrics.read_text().count("\n") if metrics.exists() else 0
+                if lines >= 2 or proc.poll() is not None:
+                    break
+                time.sleep(0.1)
             proc.send_signal(sig)
             try:
                 _, err = proc.communicate(timeout=TIMEOUT)
