@@ -19,7 +19,6 @@ import signal
 import subprocess
 import sys
 import tempfile
-import time
 import zipfile
 from collections import Counter
 from collections.abc import Callable
@@ -78,6 +77,18 @@ def refusal(folder: Path, result) -> str:
     if result.returncode in (0, 3):
         return "silent"
     return "other"
+
+
+def refused_at_first_write(folder: Path, result) -> str:
+    """A device that is full cannot be told from a working one before writing: exit 2 with
+    one line naming it, at the first epoch's write, is the answer (a traceback was not)."""
+    if result is None:
+        return "hang"
+    if "Traceback" in result.stderr:
+        return "traceback"
+    lines = result.stderr.strip().splitlines()
+    named = len(lines) == 1 and "/dev/full" in lines[0]
+    return "clean" if result.returncode == 2 and named else "silent"
 
 
 def _model(folder: Path, runner: Runner, name: str = "good.npz", *extra: str) -> Path:
@@ -239,7 +250,13 @@ def output_cases(runner: Runner) -> list[Case]:
             "outputs", "--save into a missing folder", [*XOR, "--save", "no/m.npz"], None, refusal
         ),
         Case("outputs", "--save to a folder", [*XOR, "--save", "."], None, refusal),
-        Case("outputs", "--metrics /dev/full", [*XOR, "--metrics", "/dev/full"], None, refusal),
+        Case(
+            "outputs",
+            "--metrics /dev/full",
+            [*XOR, "--metrics", "/dev/full"],
+            None,
+            refused_at_first_write,
+        ),
     ]
 
     def metrics_kept(folder: Path) -> None:
@@ -316,139 +333,21 @@ def output_cases(runner: Runner) -> list[Case]:
     return cases
 
 
-def special_cases(runner: Runner) -> list[tuple[str, str, Callable[[Path], str]]]:
-    """Cases that need more than one process: (group, name, check(folder) → outcome)."""
-
-    def size_limit(folder: Path) -> str:
-        model = _model(folder, runner, "m.npz")
-        before = model.read_bytes()
-        script = (
-            "import resource, signal, sys, runpy\n"
-            "signal.signal(signal.SIGXFSZ, signal.SIG_IGN)\n"
-            "resource.setrlimit(resource.RLIMIT_FSIZE, (2048, 2048))\n"
-            "sys.argv = ['tui-backprop'] + sys.argv[1:]\n"
-            "runpy.run_module('tui_backprop', run_name='__main__')\n"
-        )
-        args = ["train", "--preset", "digits", "--epochs", "1", "--quiet", "--save", "m.npz"]
-        result = subprocess.run(
-            [sys.executable, "-c", script, *args],
-            cwd=folder,
-            env=runner.env,
-            capture_output=True,
-            text=True,
-            timeout=TIMEOUT,
-        )
-        if model.read_bytes() != before:
-            return "lost"
-        return "traceback" if "Traceback" in result.stderr else "clean"
-
-    def racing(folder: Path) -> str:
-        bad = 0
-        for trial in range(6):
-            args = [
-                sys.executable,
-                "-m",
-                "tui_backprop",
-                "train",
-                "--preset",
-                "digits",
-                "--epochs",
-                "1",
-                "--quiet",
-                "--save",
-                "m.npz",
-                "--set",
-                f"seed={trial}",
-            ]
-            procs = [
-                subprocess.Popen(
-                    args,
-                    cwd=folder,
-                    env=runner.env,
-                    stdout=subprocess.DEVNULL,
-                    stderr=subprocess.DEVNULL,
-                )
-                for _ in range(2)
-            ]
-            codes = [p.wait(timeout=TIMEOUT) for p in procs]
-            try:
-                with np.load(folder / "m.npz", allow_pickle=False) as data:
-                    [data[k] for k in data.files]
-            except Exception:
-                bad += codes == [0, 0]
-        return "lost" if bad else "clean"
-
-    def relu_round_trip(folder: Path) -> str:
-        runner.run([*XOR, "--set", "activation=relu", "--save", "relu.npz"], folder)
-        result = runner.run([*XOR, "--load", "relu.npz", "--save", "again.npz"], folder)
-        if result is not None and result.returncode == 2:
-            return "clean"  # refused: the preset's tanh contradicts the file's relu
-        with np.load(folder / "again.npz", allow_pickle=False) as data:
-            text = str(data["config"])
-        return "clean" if 'activation = "relu"' in text else "lost"
-
-    def interrupted(sig: int) -> Callable[[Path], str]:
-        def check(folder: Path) -> str:
-            (folder / "m.jsonl").write_text("")
-            args = [
-                sys.executable,
-                "-m",
-                "tui_backprop",
-                "train",
-                "--preset",
-                "xor",
-                "--quiet",
-                "--epochs",
-                "100000",
-                "--set",
-                "max_steps_per_second=400",
-                "--metrics",
-                "m.jsonl",
-                "--save",
-                "m.npz",
-            ]
-            proc = subprocess.Popen(
-                args,
-                cwd=folder,
-                env=runner.env,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                text=True,
-            )
-            time.sleep(4)
-            proc.send_signal(sig)
-            try:
-                _, err = proc.communicate(timeout=TIMEOUT)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                return "hang"
-            lines = [p for p in folder.iterdir() if p.suffix == ".jsonl"]
-            kept = sum(len(p.read_text().splitlines()) for p in lines)
-            if "Traceback" in err:
-                return "traceback"
-            if proc.returncode != 128 + sig or kept < 2:
-                return "lost" if kept < 2 else "other"
-            return "clean"
-
-        return check
-
-    return [
-        ("outputs", "a save cut short by `ulimit -f`", size_limit),
-        ("outputs", "two runs saving to one path (6 trials)", racing),
-        ("outputs", "--load a relu model with the xor preset, --save", relu_round_trip),
-        ("interrupts", "SIGINT during train --metrics --save", interrupted(signal.SIGINT)),
-        ("interrupts", "SIGTERM during train --metrics --save", interrupted(signal.SIGTERM)),
-    ]
-
-
 def main() -> int:
     """Run every case; print one line per case and the table of outcomes per group."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tree", type=Path, help="a checkout whose package to test")
+    parser.add_argument(
+        "--app-sequences", type=int, default=0, metavar="N", help="random key sequences"
+    )
     args = parser.parse_args()
+    from benchmarks import battery_more, battery_signals
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)  # the children must get Ctrl-C's default
     runner = Runner(args.tree)
     results: list[tuple[str, str, str]] = []
     cases = model_cases(runner) + preset_cases() + number_cases() + output_cases(runner)
+    cases += battery_more.cases()
     for case in cases:
         with tempfile.TemporaryDirectory() as name:
             folder = Path(name)
@@ -457,11 +356,13 @@ def main() -> int:
             outcome = (case.judge or refusal)(folder, runner.run(case.args, folder))
         results.append((case.group, case.name, outcome))
         print(f"{outcome:<10} {case.group}: {case.name}", flush=True)
-    for group, name, check in special_cases(runner):
+    for group, name, check in battery_signals.special_cases(runner):
         with tempfile.TemporaryDirectory() as folder_name:
             outcome = check(Path(folder_name))
         results.append((group, name, outcome))
         print(f"{outcome:<10} {group}: {name}", flush=True)
+    if args.app_sequences:
+        results += battery_more.app_sequences(args.app_sequences)
     print("\n| group | inputs | clean | tracebacks | silent | files lost / wrong | other |")
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     groups = list(dict.fromkeys(g for g, _, _ in results)) + ["total"]
@@ -469,6 +370,9 @@ def main() -> int:
         counts = Counter(o for g, _, o in results if g == group or group == "total")
         total = sum(counts.values())
         other = counts["other"] + counts["hang"]
+        if counts["crash"]:
+            print(f"| {group} | {total} | {counts['clean']} | crashes: {counts['crash']} |")
+            continue
         print(
             f"| {group} | {total} | {counts['clean']} | {counts['traceback']} | "
             f"{counts['silent']} | {counts['lost']} | {other} |"

@@ -107,3 +107,49 @@ async def test_a_big_network_is_built_off_the_ui_thread_while_the_keys_still_act
         assert app.config.sizes == [2, 1100, 1000, 1]
         assert builders[-1] is not threading.main_thread()
         assert "2-1100-1000-1" in screen_text(app)
+
+
+async def test_enter_twice_in_the_palette_opens_the_preset_without_a_crash() -> None:
+    """ctrl+p, `digits`, Enter twice as a terminal sends them (no pause): the second
+    Enter popped the main screen (ScreenStackError)."""
+    from textual import events
+    from textual.keys import key_to_character
+
+    app = BackpropApp(preset="xor")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_until(pilot, lambda: app.trainer is not None, "the network")
+        for key in ["ctrl+p", *"digits", "enter", "enter"]:
+            app.post_message(events.Key(key, key_to_character(key)))
+        await wait_until(pilot, lambda: "digits" in (app.preset_name or ""), "a digits preset")
+        await pilot.pause()
+        assert len(app.screen_stack) == 1
+        assert "digits" in app.preset_name
+
+
+async def test_layers_too_big_for_the_memory_are_refused_under_the_layers_field(
+    app_xor_config,
+) -> None:
+    """2-100000-100000-1 in the form ended in a MemoryError: it is refused where it was typed,
+    with the parameters and the bytes, and the network already built stays."""
+    app = BackpropApp(config=app_xor_config)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(pilot, lambda: app.trainer is not None, "the network")
+        old = app.trainer
+        await pilot.press("e")
+        app.main.form.query_one("#field-sizes", Input).value = "2-100000-100000-1"
+        await pilot.press("enter")
+        await pilot.pause()
+        error_line = app.main.form.query_one("#sizes-error").render()
+        assert "10,000,500,001 parameters" in str(error_line)
+        assert "10,000,500,001" in screen_text(app)
+        assert app.trainer is old and app.config.sizes == [2, 5, 3, 1]
+
+
+def test_the_app_refuses_layers_too_big_before_opening(capsys) -> None:
+    """`tui-backprop --set sizes=2-100000-100000-3`: one line and exit 2, no app, no
+    MemoryError."""
+    from tui_backprop import cli
+
+    assert cli.main(["--preset", "xor", "--set", "sizes=2-100000-100000-1"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "parameters" in err[0] and "--max-memory" in err[0]

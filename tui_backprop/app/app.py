@@ -15,7 +15,7 @@ from textual import work
 from textual.app import App
 from textual.worker import Worker, WorkerState
 
-from tui_backprop.app.commands import PresetCommands
+from tui_backprop.app.commands import ClosingOncePalette, PresetCommands
 from tui_backprop.app.compare import CompareRuns
 from tui_backprop.app.fixes import ApplyFix
 from tui_backprop.app.keys import typed_by_focus
@@ -28,6 +28,7 @@ from tui_backprop.app.session import (
     Built,
     DatasetCache,
     build_trainer,
+    building_news,
     builds_slowly,
     initial_config,
 )
@@ -41,7 +42,6 @@ from tui_backprop.training import (
     Snapshot,
     Trainer,
     load_preset,
-    memory,
 )
 from tui_backprop.training.inspector_rows import Architecture
 from tui_backprop.training.presets import preset_book
@@ -107,16 +107,10 @@ class BackpropApp(CompareRuns, ApplyFix, ClassesKeys, App[None]):
 
     def _say_building(self, config: RunConfig) -> None:
         """Say what is being loaded or built in the background."""
-        if self.datasets.is_slow(config):
-            download = " (the first use downloads it)" if config.dataset == "mnist" else ""
-            news = f"loading {config.dataset}…"
-            self.notify(f"Loading {config.dataset}…{download}")
-        else:
-            news = "building the network…"
-            count = memory.parameter_count(config.sizes)
-            self.notify(f"Building a network of {count:,} parameters…")
+        notice, status = building_news(config, self.datasets)
+        self.notify(notice)
         if self.trainer is None:
-            self.main.status.set_state("loading", news)
+            self.main.status.set_state("loading", status)
 
     def _show_built(self, built: Built, preset: str | None) -> None:
         """Make a new trainer current, and say what fitting it to the data changed."""
@@ -360,6 +354,11 @@ class BackpropApp(CompareRuns, ApplyFix, ClassesKeys, App[None]):
     def action_leave_field(self) -> None:
         """Take the focus out of the form, so that the keys act again."""
         self.screen.set_focus(None)
+
+    def action_command_palette(self) -> None:
+        """Open the command palette (one that closes once: see ``ClosingOncePalette``)."""
+        if self.use_command_palette and not ClosingOncePalette.is_open(self):
+            self.push_screen(ClosingOncePalette(id="--command-palette"))
 
     def action_help(self) -> None:
         """Open the help screen."""

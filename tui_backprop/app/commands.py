@@ -1,10 +1,19 @@
-"""The command palette's presets: ctrl+p, type part of a name, Enter loads it."""
+"""The command palette: ctrl+p, type part of a preset's name, Enter loads it.
+
+``ClosingOncePalette`` is Textual's palette made to close once: Enter pressed twice
+before it has gone ran its dismissal twice, popping the main screen from under it
+(``ScreenStackError: Can't pop screen``; a five-line plain Textual app does the same).
+"""
 
 from __future__ import annotations
 
 from functools import partial
 
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual import events
+from textual.await_complete import AwaitComplete
+from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
+from textual.message import Message
+from textual.widgets import Input, OptionList
 
 from tui_backprop.training import ConfigError, load_preset, preset_names
 
@@ -47,3 +56,28 @@ class PresetCommands(Provider):
                 yield Hit(
                     score, matcher.highlight(command), partial(self._load, name), help=description
                 )
+
+
+class ClosingOncePalette(CommandPalette):
+    """The command palette, which ignores keys and choices once it has begun to close."""
+
+    #: what a user sends: ignored while the palette closes
+    _USER_INPUT = (events.Key, Input.Submitted, Input.Changed, OptionList.OptionSelected)
+
+    def __init__(self, **kwargs: object) -> None:
+        """The palette, open."""
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self._closing_once = False
+
+    def dismiss(self, result: object = None) -> AwaitComplete:
+        """Close once; a second request (a second Enter already queued) does nothing."""
+        if self._closing_once:
+            return AwaitComplete.nothing()
+        self._closing_once = True
+        return super().dismiss(result)
+
+    def check_message_enabled(self, message: Message) -> bool:
+        """No key or choice reaches a palette that is closing (its list may be gone)."""
+        if self._closing_once and isinstance(message, self._USER_INPUT):
+            return False
+        return super().check_message_enabled(message)

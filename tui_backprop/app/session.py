@@ -69,6 +69,16 @@ def builds_slowly(config: RunConfig, datasets: DatasetCache) -> bool:
     return big or datasets.is_slow(config)
 
 
+def building_news(config: RunConfig, datasets: DatasetCache) -> tuple[str, str]:
+    """What to say while a configuration is built in the background: a notification and
+    the status bar's words."""
+    if datasets.is_slow(config):
+        download = " (the first use downloads it)" if config.dataset == "mnist" else ""
+        return f"Loading {config.dataset}…{download}", f"loading {config.dataset}…"
+    count = memory.parameter_count(config.sizes)
+    return f"Building a network of {count:,} parameters…", "building the network…"
+
+
 @dataclass(frozen=True)
 class Built:
     """A new trainer, the configuration fitted to its dataset, and what the fit changed."""
