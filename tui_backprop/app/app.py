@@ -31,6 +31,7 @@ from tui_backprop.app.session import (
     builds_slowly,
     initial_config,
 )
+from tui_backprop.app.time_travel import TimeTravel
 from tui_backprop.app.widgets import ExperimentForm
 from tui_backprop.data import DatasetError
 from tui_backprop.training import (
@@ -52,7 +53,7 @@ TRAINER_THREAD_NAME = "tui-backprop-trainer"
 ETA_LIMITS = (1e-6, 1e3)
 
 
-class BackpropApp(CompareRuns, ApplyFix, ClassesKeys, App[None]):
+class BackpropApp(TimeTravel, CompareRuns, ApplyFix, ClassesKeys, App[None]):
     """Watch backpropagation train a NumPy network, live."""
 
     TITLE = "tui-backprop"
@@ -71,6 +72,7 @@ class BackpropApp(CompareRuns, ApplyFix, ClassesKeys, App[None]):
         self.latest: Snapshot | None = None
         self._worker: Worker[None] | None = None
         self._pending: RunConfig | None = None  # the configuration being built in a thread
+        self._init_time_travel()
 
     def get_default_screen(self) -> MainScreen:
         """The main screen, built for the starting configuration."""
@@ -130,7 +132,9 @@ class BackpropApp(CompareRuns, ApplyFix, ClassesKeys, App[None]):
         self._stop_run()
         run_id = self.run_id
         trainer.listener = lambda snapshot: self._post(snapshot, run_id)
+        previous = self.config if self.trainer is not None else None
         self.trainer, self.config, self.preset_name = trainer, config, preset
+        self._time_install(trainer, config, previous)
         info = trainer.dataset.info
         main = self.main
         main.form.load(config, preset, (info.n_inputs, info.n_outputs))
@@ -214,7 +218,7 @@ class BackpropApp(CompareRuns, ApplyFix, ClassesKeys, App[None]):
         snapshot = message.snapshot
         previous = self.latest.state if self.latest is not None else RunState.IDLE
         self.latest = snapshot
-        self.main.show(snapshot)
+        self._time_show(snapshot)
         self._show_classes(snapshot)
         if snapshot.state != previous and snapshot.state in TERMINAL_STATES:
             self._announce(snapshot)
@@ -294,7 +298,8 @@ class BackpropApp(CompareRuns, ApplyFix, ClassesKeys, App[None]):
         trainer = self._trainer_for_keys()
         if trainer is None:
             return
-        if self._worker is None:
+        self._back_to_live()
+        if not self._worker_alive():
             self._start()
         elif trainer.is_paused:
             trainer.resume()
@@ -306,7 +311,8 @@ class BackpropApp(CompareRuns, ApplyFix, ClassesKeys, App[None]):
         trainer = self._trainer_for_keys()
         if trainer is None:
             return
-        if self._worker is None:
+        self._back_to_live()
+        if not self._worker_alive():
             self._start(paused=True, steps=1)
         elif trainer.is_paused:
             trainer.request_step()

@@ -113,7 +113,7 @@ def number(low: float, high: float, strict: bool = False, zero: bool = False) ->
     if strict:
         words = f"a number > {_short(low)} and ≤ {_short(high)}"
     if zero:
-        words = f"0 (full speed) or a number from {_short(low)} to {_short(high)}"
+        words = f"0 (the app's default) or a number from {_short(low)} to {_short(high)}"
     return Rule(
         words, check, _parsed(float), lambda value: float(value) if _is_number(value) else value
     )
@@ -247,8 +247,9 @@ class RunConfig:
     """float64 or float32."""
 
     max_steps_per_second: float = field(default=0.0, metadata=_rule(number(1e-3, 1e6, zero=True)))
-    """Slow training down to at most this many mini-batch steps a second (0: full speed),
-    so that a tiny experiment can be watched; the app can change it while training."""
+    """The app's starting pace: at most this many mini-batch steps a second (0: the app's
+    default; above the app's fastest step: full speed); ``<`` and ``>`` change it while
+    training. Headless training ignores it."""
 
     report_every_steps: int = field(default=0, metadata=_rule(whole(0, MAX_SAMPLES)))
     """Report a snapshot every N mini-batch steps (0: only by time)."""
