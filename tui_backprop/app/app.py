@@ -72,7 +72,6 @@ class BackpropApp(TimeTravel, CompareRuns, ApplyFix, ClassesKeys, App[None]):
         self.latest: Snapshot | None = None
         self._worker: Worker[None] | None = None
         self._pending: RunConfig | None = None  # the configuration being built in a thread
-        self._init_time_travel()
 
     def get_default_screen(self) -> MainScreen:
         """The main screen, built for the starting configuration."""
@@ -132,9 +131,8 @@ class BackpropApp(TimeTravel, CompareRuns, ApplyFix, ClassesKeys, App[None]):
         self._stop_run()
         run_id = self.run_id
         trainer.listener = lambda snapshot: self._post(snapshot, run_id)
-        previous = self.config if self.trainer is not None else None
+        self._time_install(trainer, config)
         self.trainer, self.config, self.preset_name = trainer, config, preset
-        self._time_install(trainer, config, previous)
         info = trainer.dataset.info
         main = self.main
         main.form.load(config, preset, (info.n_inputs, info.n_outputs))
@@ -286,7 +284,8 @@ class BackpropApp(TimeTravel, CompareRuns, ApplyFix, ClassesKeys, App[None]):
         return self.trainer is not None and self.trainer.state in TERMINAL_STATES
 
     def _trainer_for_keys(self) -> Trainer | None:
-        """The trainer that space and n act on (a fresh one after a run ended), or None."""
+        """The live run's trainer for space and n (a fresh one after a run ended), or None."""
+        self._back_to_live()
         if not self._can_train():
             return None
         if self._needs_new_run() and not self.prepare(self.config, self.preset_name):
@@ -298,7 +297,6 @@ class BackpropApp(TimeTravel, CompareRuns, ApplyFix, ClassesKeys, App[None]):
         trainer = self._trainer_for_keys()
         if trainer is None:
             return
-        self._back_to_live()
         if not self._worker_alive():
             self._start()
         elif trainer.is_paused:
@@ -311,7 +309,6 @@ class BackpropApp(TimeTravel, CompareRuns, ApplyFix, ClassesKeys, App[None]):
         trainer = self._trainer_for_keys()
         if trainer is None:
             return
-        self._back_to_live()
         if not self._worker_alive():
             self._start(paused=True, steps=1)
         elif trainer.is_paused:

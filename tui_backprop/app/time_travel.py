@@ -40,20 +40,21 @@ class TimeTravel:
     latest: Snapshot | None
     config: RunConfig
 
-    def _init_time_travel(self) -> None:
-        """The default pace, an empty history, the live run on the panels."""
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        """The default pace, an empty history, the live run on the panels; then the app."""
         self.pace: float | None = DEFAULT_PACE
         self._pace_before_max: float | None = DEFAULT_PACE
         self.history = RewindHistory()
         self.viewed: Snapshot | None = None  # the moment on the panels, if not the live one
+        super().__init__(*args, **kwargs)
 
     # -- the app's hooks ------------------------------------------------------------------
 
-    def _time_install(
-        self, trainer: Trainer, config: RunConfig, previous: RunConfig | None
-    ) -> None:
-        """A new network: its preset's pace (unless the pace asked for is the same as
-        before: a reset keeps the pace the user chose), an empty history, parameters on."""
+    def _time_install(self, trainer: Trainer, config: RunConfig) -> None:
+        """A new network (before it becomes current): its preset's pace unless it asks for
+        the same pace as the current one (a reset keeps the pace the user chose), an empty
+        history, parameters on every snapshot."""
+        previous = self.config if self.trainer is not None else None
         if previous is None or config.max_steps_per_second != previous.max_steps_per_second:
             self.pace = starting_pace(config)
         self.history.clear()
@@ -61,7 +62,7 @@ class TimeTravel:
         self.main.status.set_viewing(None)
         self.main.timebar.hide()
         trainer.request_parameters(True)
-        self._apply_pace()
+        self._apply_pace(trainer)
 
     def _time_show(self, snapshot: Snapshot) -> None:
         """Keep a snapshot of the current run; show it unless an earlier moment is showing."""
@@ -91,19 +92,21 @@ class TimeTravel:
 
     # -- pace -----------------------------------------------------------------------------
 
-    def _apply_pace(self) -> None:
-        """Give the trainer the pace, and the cadence it implies; say it in the status bar.
+    def _apply_pace(self, trainer: Trainer | None = None) -> None:
+        """Give the trainer (the current one unless given) the pace, and the cadence it
+        implies; say it in the status bar.
 
         In slow motion every step is reported and every report drawn; faster, the app asks
         for ``MAX_SNAPSHOTS_PER_SECOND`` reports a second.
         """
         slow = is_slow_motion(self.pace)
-        if self.trainer is not None:
-            self.trainer.set_pace(self.pace)
+        trainer = trainer or self.trainer
+        if trainer is not None:
+            trainer.set_pace(self.pace)
             if slow:
-                self.trainer.set_cadence(seconds=0, steps=1)
+                trainer.set_cadence(seconds=0, steps=1)
             else:
-                self.trainer.set_cadence(seconds=1 / MAX_SNAPSHOTS_PER_SECOND, steps=0)
+                trainer.set_cadence(seconds=1 / MAX_SNAPSHOTS_PER_SECOND, steps=0)
         self.main.set_every_snapshot(slow)
         self.main.status.set_pace(pace_label(self.pace))
 
