@@ -13,7 +13,9 @@ from benchmarks import app_bench, chapter2_claim, report, throughput, trainer_ov
 from benchmarks.contestants import torch_available
 from benchmarks.machine import describe
 
-SECTIONS = ("engine", "chapter2", "trainer", "memory", "ui", "startup")
+SECTIONS = ("engine", "chapter2", "trainer", "memory", "ui", "pace", "startup")
+#: the presets whose training speed in the app at "max" pace is compared with headless
+PACE_PRESETS = ("spiral", "digits")
 README = Path(__file__).with_name("README.md")
 BEGIN, END = "<!-- results:begin -->", "<!-- results:end -->"
 MiB = "MiB"
@@ -221,6 +223,45 @@ def run_ui(args: argparse.Namespace, out: Report) -> None:
         )
 
 
+def run_pace(args: argparse.Namespace, out: Report) -> None:
+    """Issue 10: the app at its "max" pace against the headless trainer, per preset."""
+    rows = []
+    for preset in PACE_PRESETS:
+        log(f"the app at max pace against headless ({preset}) ...")
+        name = f"app at max ≥ 90 % of headless ({preset})"
+        try:
+            rounds = "2" if args.quick else "3"
+            r = app_bench.probe(
+                "ui-overhead", "--app-preset", preset, "--seconds", "3", "--rounds", rounds
+            )
+        except app_bench.Skipped as why:
+            out.notes.append(f"pace ({preset}): {why}")
+            out.target(name, None, 90, "", low=False)
+            continue
+        ratio = 100 * (1 - r["overhead"])  # the median of the per-round ratios
+        rows.append(
+            (
+                preset,
+                f"{r['headless']:,.0f}",
+                f"{r['app']:,.0f}",
+                f"{ratio:.0f} %",
+                f"{r['frames_per_second']:.1f}",
+            )
+        )
+        out.target(name, ratio, 90, f"{ratio:.0f} %", low=False)
+    if rows:
+        out.section(
+            "The app at max pace against headless (headless `run_test`, 120×40)",
+            report.table(
+                ("preset", "headless samples/s", "app samples/s", "app / headless", "frames/s"),
+                rows,
+            ),
+            "",
+            "Interleaved rounds of 3 s each after a 0.5 s warm-up, same process and data; the "
+            "ratio is the median of the rounds' ratios. Pace has no effect headless.",
+        )
+
+
 def run_startup(args: argparse.Namespace, out: Report) -> None:
     """Time to the first frame on a pseudo-terminal, and tui-backprop --help."""
     log("start-up ...")
@@ -256,6 +297,7 @@ RUNNERS = {
     "trainer": run_trainer,
     "memory": run_memory,
     "ui": run_ui,
+    "pace": run_pace,
     "startup": run_startup,
 }
 

@@ -134,7 +134,7 @@ def test_a_signal_keeps_the_epochs_and_saves_the_last_step(tmp_path, sig, status
     metrics, model = tmp_path / "m.jsonl", tmp_path / "m.npz"
     metrics.write_text("an older run\n")
     command = [sys.executable, "-m", "tui_backprop", "train", "--preset", "xor", "--quiet"]
-    command += ["--epochs", "100000", "--set", "max_steps_per_second=400"]
+    command += ["--epochs", "100000"]
     command += ["--metrics", str(metrics), "--save", str(model)]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:

@@ -324,7 +324,7 @@ async def test_the_heatmap_has_the_selected_layers_dimensions(app_xor_config: Ru
 
 async def test_quitting_mid_run_leaves_no_trainer_thread(app_xor_config: RunConfig) -> None:
     """`q` while training: the app ends and the training thread is gone within a second."""
-    app = BackpropApp(config=app_xor_config.replace(max_steps_per_second=0))  # full speed
+    app = BackpropApp(config=app_xor_config.replace(max_steps_per_second=1e6))  # max
     async with app.run_test() as pilot:
         await wait_until(pilot, lambda: app.trainer is not None, "the network")
         await pilot.press("space")
@@ -389,7 +389,7 @@ def test_snapshot_messages_coalesce(app_xor_config: RunConfig) -> None:
 
 async def test_the_app_asks_the_trainer_for_its_cadence(app_xor_config: RunConfig) -> None:
     """One throttle: the trainer reports at the app's rate and every report is posted."""
-    app = BackpropApp(config=app_xor_config.replace(max_steps_per_second=0))
+    app = BackpropApp(config=app_xor_config.replace(max_steps_per_second=1e6))
     async with app.run_test(size=(100, 40)) as pilot:
         await pilot.pause()
         assert app.trainer is not None

@@ -56,7 +56,7 @@ async def test_a_finished_run_is_said_by_the_status_bar_not_a_toast_over_the_map
         await wait_until(pilot, lambda: app.trainer is not None, "the first network")
         await pilot.press("space")
         await wait_until(pilot, lambda: "finished" in app.main.status.text, "the end")
-        assert "✓ finished │ epoch 2/2" in app.main.status.text
+        assert "✓ finished │ pace 50/s │ epoch 2/2" in app.main.status.text
         await pilot.pause(0.3)
         assert "Training finished" not in screen_text(app)
         assert "brighter = surer" in panel_text(app, "output-map")  # its legend uncovered

@@ -141,3 +141,39 @@ def test_slowdown_split_at_80x24(snap_compare) -> None:
     """80×24, Speed tab on learning-slowdown: ∇_aC ≈ 0.98 but σ'(z^L) ≈ 0.018, so δ^L ≈ 0.017."""
     app = BackpropApp(preset="learning-slowdown")
     assert snap_compare(app, terminal_size=(80, 24), run_before=show_slowdown_split)
+
+
+async def show_rewound_state(pilot: Pilot) -> None:
+    """The fixed state, with a moment every epoch kept, rewound twice: the panels show
+    epoch 23 and the time bar says so."""
+    app = pilot.app
+    assert isinstance(app, BackpropApp)
+    while app.trainer is None:
+        await pilot.pause(0.01)
+    trainer = app.trainer
+    trainer.listener = None
+    for step in range(1, STEPS + 1):
+        snapshot = trainer.step()
+        if step % trainer.steps_per_epoch == 0:
+            app.history.add(snapshot)
+    snapshot = dataclasses.replace(trainer.snapshot(), state="paused", samples_per_second=0.0)
+    app.latest = snapshot
+    app.main.show(snapshot)
+    for field in app.query(Input):
+        field.cursor_blink = False
+    await pilot.press("comma")
+    await pilot.pause(0.2)  # the bar has taken its line from the panels
+    await pilot.press("comma")
+    await pilot.pause(0.2)
+
+
+def test_rewind_marker_at_80x24(snap_compare, app_spiral_config: RunConfig) -> None:
+    """80×24: two moments back, every panel at step 552 with the marker above the status."""
+    app = BackpropApp(preset="spiral-demo", config=app_spiral_config)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=show_rewound_state)
+
+
+def test_rewind_marker_at_120x40(snap_compare, app_spiral_config: RunConfig) -> None:
+    """120×40: the same moment beside the form."""
+    app = BackpropApp(preset="spiral-demo", config=app_spiral_config)
+    assert snap_compare(app, terminal_size=(120, 40), run_before=show_rewound_state)

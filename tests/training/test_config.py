@@ -142,7 +142,10 @@ def test_every_field_carries_its_rule_and_the_network_arguments_are_the_engines(
 @pytest.mark.parametrize(
     ("override", "message"),
     [
-        ("max_steps_per_second=1e-300", "must be 0 (full speed) or a number from 0.001 to 1e6"),
+        (
+            "max_steps_per_second=1e-300",
+            "must be 0 (the app's default) or a number from 0.001 to 1e6",
+        ),
         ("initial_weight=inf", "must be a number from -1000 to 1000"),
         ("eta=1e7", "eta = 10000000.0 must be a number > 0 and ≤ 1e6"),
         ("epochs=10000000000", "must be a whole number from 1 to 1,000,000"),

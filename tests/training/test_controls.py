@@ -24,10 +24,10 @@ def _wait_for(condition, timeout=10.0):
         time.sleep(0.005)
 
 
-def test_pace_is_read_from_the_config_and_none_means_max():
-    """max_steps_per_second sets the starting pace; None, 0 and inf are full speed."""
-    assert Trainer(_config(max_steps_per_second=30.0)).pace == 30.0
-    trainer = Trainer(_config())
+def test_the_trainer_starts_at_max_whatever_the_config_and_none_means_max():
+    """Pace is the app's: a trainer starts at full speed even when the configuration names
+    a pace (so headless ignores it); None, 0 and inf are full speed."""
+    trainer = Trainer(_config(max_steps_per_second=30.0))
     assert trainer.pace is None
     for unlimited in (None, 0, float("inf")):
         trainer.set_pace(unlimited)
@@ -38,7 +38,8 @@ def test_pace_is_read_from_the_config_and_none_means_max():
 
 def test_pace_changes_mid_run_from_another_thread():
     """Slow to 20 steps/s, then "max", then slow again, while the run goes on."""
-    trainer = Trainer(_config(max_steps_per_second=20.0))
+    trainer = Trainer(_config())
+    trainer.set_pace(20.0)
     worker = threading.Thread(target=trainer.run)
     worker.start()
     try:
@@ -61,7 +62,8 @@ def test_pace_changes_mid_run_from_another_thread():
 def test_a_slow_pace_does_not_delay_pause_or_stop():
     """At one step a minute, a new pace, pause and stop still take effect at once."""
     seen = []
-    trainer = Trainer(_config(max_steps_per_second=1 / 60), listener=seen.append)
+    trainer = Trainer(_config(), listener=seen.append)
+    trainer.set_pace(1 / 60)
     worker = threading.Thread(target=trainer.run)
     worker.start()
     _wait_for(lambda: trainer.step_count >= 1)

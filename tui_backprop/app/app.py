@@ -32,6 +32,7 @@ from tui_backprop.app.session import (
     builds_slowly,
     initial_config,
 )
+from tui_backprop.app.time_travel import TimeTravel
 from tui_backprop.app.widgets import ExperimentForm
 from tui_backprop.data import DatasetError
 from tui_backprop.training import (
@@ -52,7 +53,7 @@ TRAINER_THREAD_NAME = "tui-backprop-trainer"
 ETA_LIMITS = (1e-6, 1e3)
 
 
-class BackpropApp(CompareRuns, ApplyFix, ClassesKeys, App[None]):
+class BackpropApp(TimeTravel, CompareRuns, ApplyFix, ClassesKeys, App[None]):
     """Watch backpropagation train a NumPy network, live."""
 
     TITLE = "tui-backprop"
@@ -124,6 +125,7 @@ class BackpropApp(CompareRuns, ApplyFix, ClassesKeys, App[None]):
         self._stop_run()
         run_id = self.run_id
         trainer.listener = lambda snapshot: self._post(snapshot, run_id)
+        self._time_install(trainer, config)
         self.trainer, self.config, self.preset_name = trainer, config, preset
         info = trainer.dataset.info
         main = self.main
@@ -208,7 +210,7 @@ class BackpropApp(CompareRuns, ApplyFix, ClassesKeys, App[None]):
         snapshot = message.snapshot
         previous = self.latest.state if self.latest is not None else RunState.IDLE
         self.latest = snapshot
-        self.main.show(snapshot)
+        self._time_show(snapshot)
         self._show_classes(snapshot)
         if snapshot.state != previous and snapshot.state in TERMINAL_STATES:
             self._announce(snapshot)
@@ -276,7 +278,8 @@ class BackpropApp(CompareRuns, ApplyFix, ClassesKeys, App[None]):
         return self.trainer is not None and self.trainer.state in TERMINAL_STATES
 
     def _trainer_for_keys(self) -> Trainer | None:
-        """The trainer that space and n act on (a fresh one after a run ended), or None."""
+        """The live run's trainer for space and n (a fresh one after a run ended), or None."""
+        self._back_to_live()
         if not self._can_train():
             return None
         if self._needs_new_run() and not self.prepare(self.config, self.preset_name):
@@ -288,7 +291,7 @@ class BackpropApp(CompareRuns, ApplyFix, ClassesKeys, App[None]):
         trainer = self._trainer_for_keys()
         if trainer is None:
             return
-        if self._worker is None:
+        if not self._worker_alive():
             self._start()
         elif trainer.is_paused:
             trainer.resume()
@@ -300,7 +303,7 @@ class BackpropApp(CompareRuns, ApplyFix, ClassesKeys, App[None]):
         trainer = self._trainer_for_keys()
         if trainer is None:
             return
-        if self._worker is None:
+        if not self._worker_alive():
             self._start(paused=True, steps=1)
         elif trainer.is_paused:
             trainer.request_step()

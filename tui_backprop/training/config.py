@@ -113,8 +113,9 @@ class RunConfig:
     max_steps_per_second: float = field(
         default=0.0, metadata=metadata(number(1e-3, 1e6, zero=True))
     )
-    """Slow training down to at most this many mini-batch steps a second (0: full speed),
-    so that a tiny experiment can be watched; the app can change it while training."""
+    """The app's starting pace: at most this many mini-batch steps a second (0: the app's
+    default; above the app's fastest step: full speed); ``<`` and ``>`` change it while
+    training. Headless training ignores it."""
 
     report_every_steps: int = field(default=0, metadata=metadata(whole(0, MAX_SAMPLES)))
     """Report a snapshot every N mini-batch steps (0: only by time)."""

@@ -22,7 +22,11 @@ class Controls:
     def _init_controls(
         self, config: RunConfig, report_seconds: float | None, report_steps: int | None
     ) -> None:
-        """Start unpaused, at the configuration's η and pace and the asked-for cadence."""
+        """Start unpaused, at full speed, at the configuration's η and the asked-for cadence.
+
+        The configuration's ``max_steps_per_second`` is the app's to apply (``set_pace``):
+        headless training ignores pace.
+        """
         self.eta = config.eta
         # set by every control: the fast loop checks this one flag between steps
         self._attention = False
@@ -40,7 +44,7 @@ class Controls:
         self.set_cadence(report_seconds, report_steps)
         self._step_interval = 0.0
         self._next_step_at = 0.0  # perf_counter time before which no step is taken
-        self.set_pace(config.max_steps_per_second or None)
+        self.set_pace(None)
 
     def pause(self) -> None:
         """Pause between mini-batches; a paused run still answers ``request_step``."""

@@ -89,7 +89,7 @@ def number(low: float, high: float, strict: bool = False, zero: bool = False) ->
     if strict:
         words = f"a number > {_short(low)} and ≤ {_short(high)}"
     if zero:
-        words = f"0 (full speed) or a number from {_short(low)} to {_short(high)}"
+        words = f"0 (the app's default) or a number from {_short(low)} to {_short(high)}"
     return Rule(
         words, check, _parsed(float), lambda value: float(value) if _is_number(value) else value
     )

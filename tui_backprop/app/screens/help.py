@@ -32,8 +32,8 @@ over the input plane, layer by layer (blue the low end of σ's range, grey the m
 high end), with its two strongest incoming weights (sign, size and where from) and, after a \
 step, its ∂C/∂b_j (BP3). A layer wider than the screen shows the maps that fit and counts \
 the rest. |
-| **Status bar** | idle / running / paused / finished / diverged, epoch, step, samples/s, η, \
-the last cost and accuracy. |
+| **Status bar** | idle / running / paused / finished / diverged, the pace, epoch, step, \
+samples/s, η, the last cost and accuracy. |
 
 ## The four equations, and where to see each term
 
@@ -59,7 +59,8 @@ next to the book's chapter 5 values when a preset carries them, and marks satura
 
 | key | does |
 | --- | --- |
-| `space` | start, pause, resume; after a finished or diverged run, start a new one |
+| `space` | start, pause, resume (back to the live run when rewound); after a finished or \
+diverged run, start a new one |
 | `n` | one mini-batch step (when idle or paused; while running, `n` pauses first) |
 | `r` | reset: new weights, same settings (the run stops) |
 | `+` / `-` | multiply / divide η by 1.5, applied to the running training at once |
@@ -87,6 +88,14 @@ current network and mini-batch (passes P + 1, 2P and 2, times, largest error per
 `c` stops it, `esc` closes it |
 | `m` | the neuron maps (2-D data): `←` / `→` choose a neuron, `↑` / `↓` a layer; `enter` \
 or a click opens the inspector on it; `m` again goes back |
+| `<` / `>` | slower / faster: 1 step a second (slow motion: every step drawn), 5, 20, 100, \
+500 (the default), 2000, max; the status bar shows the pace |
+| `M` | max pace, and back to the pace before it |
+| `,` / `.` | one moment back / forward in the run's kept history (a running run pauses): every \
+panel shows that moment, marked "viewing step k — live is step n" |
+| `b` | branch: train on from the moment shown (the later moments are dropped) |
+| `u` | after a divergence (the bar names the step, layer and quantity where the first \
+non-finite value appeared): roll back to the last finite state with η ÷ 10 and train on |
 | `v` | on a small terminal: the next view (all panels, one panel, the form, the inspector, \
 the speeds, the neuron maps) |
 | `e` | edit the form (Tab moves between fields; Esc leaves them) |

@@ -27,13 +27,17 @@ from tui_backprop.app.widgets.inspector import InspectorPanel
 from tui_backprop.app.widgets.loss import LossPanel
 from tui_backprop.app.widgets.neuron_maps import NeuronMapsPanel
 from tui_backprop.app.widgets.output_map import OutputMapPanel
+from tui_backprop.app.widgets.panel import SnapshotPanel
 from tui_backprop.app.widgets.speed import SpeedPanel
+from tui_backprop.app.widgets.timebar import TimeBar
 from tui_backprop.training import RunConfig, Snapshot
 
 W = TypeVar("W", bound=Widget)
 
 LAYER_KEYS = Binding.Group("δ")
 ETA_KEYS = Binding.Group("η")
+PACE_KEYS = Binding.Group("pace")
+REWIND_KEYS = Binding.Group("rewind")
 #: + and - multiply and divide η by this
 ETA_FACTOR = 1.5
 
@@ -97,6 +101,13 @@ class MainScreen(Screen[None]):
         Binding("right_square_bracket", "layer(1)", "δ", key_display="]", group=LAYER_KEYS),
         Binding("c", "app.classes", "Classes"),
         Binding(FIX_KEY, "app.fix", "Fix"),
+        Binding("less_than_sign", "app.pace(-1)", "slower", key_display="<", group=PACE_KEYS),
+        Binding("greater_than_sign", "app.pace(1)", "faster", key_display=">", group=PACE_KEYS),
+        Binding("comma", "app.rewind(-1)", "back", key_display=",", group=REWIND_KEYS),
+        Binding("full_stop", "app.rewind(1)", "forward", key_display=".", group=REWIND_KEYS),
+        Binding("M", "app.max_pace", "Max pace", key_display="M"),
+        Binding("b", "app.branch", "Branch"),
+        Binding("u", "app.rollback", "Roll back", show=False),
         Binding("v", "next_view", "View"),  # last: the tabs name the views too
         Binding("e", "app.edit", "Edit", show=False),
     ]
@@ -117,6 +128,7 @@ class MainScreen(Screen[None]):
         self.speed = SpeedPanel(id="speed")
         self.hint = HintLine(id="hint")
         self.neuron_maps = NeuronMapsPanel(id="neuron-maps")
+        self.timebar = TimeBar(id="timebar")
         self.status = StatusBar(id="status")
 
     def compose(self) -> ComposeResult:
@@ -138,6 +150,7 @@ class MainScreen(Screen[None]):
                 box.border_title = "Neuron maps: what each neuron computes over the input plane"
                 yield self.neuron_maps
         yield self.hint
+        yield self.timebar
         yield self.status
         yield Footer(compact=True, show_command_palette=False)
 
@@ -171,6 +184,11 @@ class MainScreen(Screen[None]):
             self.inspector.clear()
             self.speed.clear()
             self.neuron_maps.clear()
+
+    def set_every_snapshot(self, on: bool) -> None:
+        """Draw every snapshot at once (slow motion) or pace the panels' redraws."""
+        for panel in self.query(SnapshotPanel):
+            panel.every_snapshot = on
 
     def set_drawable(self, drawable: bool) -> None:
         """Hide the output map in the grid when the data has more than two inputs."""

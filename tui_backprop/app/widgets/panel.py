@@ -12,6 +12,8 @@ class SnapshotPanel(Widget):
     """A panel fed by snapshots; each subclass sets ``_pacer`` to pace its own drawing."""
 
     _pacer: Pacer
+    #: draw every snapshot at once, not paced (slow motion: about one step a second)
+    every_snapshot = False
 
     def __init__(self, *args, **kwargs) -> None:
         """No snapshot yet."""
@@ -19,9 +21,10 @@ class SnapshotPanel(Widget):
         self._snapshot: Snapshot | None = None
 
     def show(self, snapshot: Snapshot) -> None:
-        """Draw a new snapshot: paced while the run runs, at once when paused or ended."""
+        """Draw a new snapshot: paced while the run runs, at once when paused or ended (or
+        in slow motion)."""
         self._snapshot = snapshot
-        self._pacer.request(urgent=snapshot.state != RunState.RUNNING)
+        self._pacer.request(urgent=self.every_snapshot or snapshot.state != RunState.RUNNING)
 
     def clear(self) -> None:
         """Forget the run and show the placeholder."""

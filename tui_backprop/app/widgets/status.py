@@ -1,4 +1,5 @@
-"""The status bar: the run's state, epoch, step, speed, η, and the last cost and accuracy."""
+"""The status bar: the run's state, epoch, step, speed, η, pace, and the last cost and
+accuracy."""
 
 from __future__ import annotations
 
@@ -39,6 +40,8 @@ class StatusBar(Widget):
         self.note = "press space to start"
         self.snapshot: Snapshot | None = None
         self.eta: float | None = None
+        self.pace = ""  # "pace 500/s", "pace max" (the app sets it)
+        self.viewing: tuple[int, int] | None = None  # (step shown, live step) when rewound
 
     def on_mount(self) -> None:
         """Draw the idle line."""
@@ -53,7 +56,7 @@ class StatusBar(Widget):
             RunState.IDLE: "space starts · n steps · ? help",
             RunState.PAUSED: "space resumes · n steps",
             RunState.FINISHED: "space starts again",
-            RunState.DIVERGED: "space starts again · try a smaller η",
+            RunState.DIVERGED: "u rolls back · space starts again",
             RunState.FAILED: "see the notification",
         }.get(snapshot.state, "")
         self._render_line()
@@ -72,6 +75,18 @@ class StatusBar(Widget):
         self.eta = eta
         self._render_line()
 
+    def set_viewing(self, step: int | None, live: int = 0) -> None:
+        """Mark the snapshot shown as the moment of ``step`` while the run is at ``live``
+        (rewind), or (None) as the live run."""
+        self.viewing = None if step is None else (step, live)
+        self.set_class(step is not None, "-viewing")
+        self._render_line()
+
+    def set_pace(self, label: str) -> None:
+        """Show the pace the app trains at."""
+        self.pace = label
+        self._render_line()
+
     @property
     def text(self) -> str:
         """The line as plain text (what a user reads)."""
@@ -81,6 +96,11 @@ class StatusBar(Widget):
         """The pieces of the line with their styles; ``short`` (a narrow bar) drops the hint."""
         s = self.snapshot
         parts: list[tuple[str, str]] = [(f"{GLYPHS.get(self.state, '?')} {self.state}", "bold")]
+        if self.viewing is not None:
+            step, live = self.viewing
+            parts = [(f"◀ viewing step {step:,} — live is step {live:,}", "bold reverse")]
+        if self.pace:  # early in the line, so that a narrow bar still shows it
+            parts.append((self.pace, ""))
         if s is not None:
             parts.append((f"epoch {s.epoch}/{s.epochs}", ""))
             parts.append((f"step {s.step:,}", ""))
@@ -100,7 +120,9 @@ class StatusBar(Widget):
         if s is not None and s.state == RunState.RUNNING:
             unit = "/s" if short else " samples/s"
             parts.append((f"{compact(s.samples_per_second)}{unit}", "dim"))
-        if self.note and not short:
+        if self.viewing is not None and not short:
+            parts.append((", earlier · . later · b branch from here · space back to live", "dim"))
+        elif self.note and not short:
             parts.append((self.note, "dim"))
         return parts
 
