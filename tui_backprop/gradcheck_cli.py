@@ -25,7 +25,7 @@ from tui_backprop.engine.gradcheck import (
     numerical_gradient,
     within_tolerance,
 )
-from tui_backprop.engine.network import param_count
+from tui_backprop.engine.parameters import param_count
 from tui_backprop.training.config import ConfigError, RunConfig, check_sizes_match
 
 EXIT_PASSED, EXIT_FAILED, EXIT_INTERRUPTED = 0, 1, 130

@@ -13,7 +13,8 @@ from tui_backprop.engine.gradcheck import (
     numerical_gradient,
     time_backprop,
 )
-from tui_backprop.engine.network import Gradients, Network, param_count
+from tui_backprop.engine.network import Gradients, Network
+from tui_backprop.engine.parameters import param_count
 from tui_backprop.engine.rules import (
     CHOICES,
     DTYPES,

@@ -31,7 +31,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tui_backprop.engine.network import Gradients, Network, _layer_views
+from tui_backprop.engine.network import Gradients, Network
+from tui_backprop.engine.parameters import layer_views
 
 METHODS = ("centred", "one_sided")
 #: the smallest gradient magnitude an error is measured against (see ``relative_error``):
@@ -198,7 +199,7 @@ def numerical_gradient(
         if should_stop is not None and should_stop():
             raise Cancelled(j + 1, flat.size, time.perf_counter() - started, passes)
     seconds = time.perf_counter() - started
-    nabla_w, nabla_b = _layer_views(flat, net.sizes)
+    nabla_w, nabla_b = layer_views(flat, net.sizes)
     return NumericalGradient(nabla_w, nabla_b, eps, passes, seconds)
 
 

@@ -29,6 +29,7 @@ import numpy as np
 
 from tui_backprop.engine.activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
 from tui_backprop.engine.costs import COSTS
+from tui_backprop.engine.parameters import layer_views, param_count, read_only
 from tui_backprop.engine.rules import (
     INITS,
     NETWORK_ARGUMENTS,
@@ -82,7 +83,7 @@ class _Workspace:
         self.delta_mean = [np.empty((m, n), dtype) for n in outs]  # δ/m, for BP3 and BP4
         self.scratch = [np.empty((m, n), dtype) for n in outs]  # σ' for ⊙ σ'(z)
         self.grad = np.empty(param_count(sizes), dtype)
-        self.nabla_w, self.nabla_b = _layer_views(self.grad, sizes)
+        self.nabla_w, self.nabla_b = layer_views(self.grad, sizes)
         self.step = np.empty_like(self.grad)  # η·grad
         # BP3 as a product: Σ_x δ_x/m = 1ᵀ(δ/m), cheaper than a sum over axis 0
         self.ones = np.ones(m, dtype)
@@ -90,28 +91,6 @@ class _Workspace:
         self.gradients = Gradients(
             self.nabla_w, self.nabla_b, self.delta, self.zs, self.activations
         )
-
-
-def param_count(sizes: Sequence[int]) -> int:
-    """Σ_l (n_in + 1)·n_out: every weight and every bias."""
-    return sum((n_in + 1) * n_out for n_in, n_out in zip(sizes[:-1], sizes[1:]))
-
-
-def _layer_views(flat: np.ndarray, sizes: Sequence[int]) -> tuple[list, list]:
-    """Per-layer (n_out, n_in) weight and (n_out,) bias views into one flat vector.
-
-    The layout is w^2, w^3, …, w^L, then b^2, b^3, …, b^L: every view is C-contiguous and
-    all the weights form one slice (for the L2 decay).
-    """
-    weights, biases = [], []
-    start = 0
-    for n_in, n_out in zip(sizes[:-1], sizes[1:]):
-        weights.append(flat[start : start + n_in * n_out].reshape(n_out, n_in))
-        start += n_in * n_out
-    for n_out in sizes[1:]:
-        biases.append(flat[start : start + n_out])
-        start += n_out
-    return weights, biases
 
 
 class Network:
@@ -155,10 +134,10 @@ class Network:
         """θ of this dtype, its read-only per-layer views, and no workspaces yet."""
         self.dtype = dtype
         self._theta = np.zeros(param_count(self.sizes), dtype)
-        weights, biases = _layer_views(self._theta, self.sizes)
+        weights, biases = layer_views(self._theta, self.sizes)
         self._targets = weights + biases  # writeable: for load_parameters only
-        self._weights = tuple(_read_only(w) for w in weights)
-        self._biases = tuple(_read_only(b) for b in biases)
+        self._weights = tuple(read_only(w) for w in weights)
+        self._biases = tuple(read_only(b) for b in biases)
         self._theta_w = self._theta[: sum(w.size for w in weights)]
         self._workspaces: dict[int, _Workspace] = {}
 
@@ -394,10 +373,3 @@ class Network:
                 f"targets Y must have shape ({m}, {self.sizes[-1]}) to match X, got {Y.shape}"
             )
         return np.ascontiguousarray(Y, dtype=self.dtype)
-
-
-def _read_only(view: np.ndarray) -> np.ndarray:
-    """A view of the same memory that refuses writes (θ itself stays writeable)."""
-    view = view.view()
-    view.flags.writeable = False
-    return view
