@@ -3,11 +3,18 @@ misclassified test images, asserted on what the screen shows."""
 
 from __future__ import annotations
 
+import re
+
+import numpy as np
+
 from tests.app.screen import screen_text
 from tests.app.test_compare import train_here
+from tests.step_records import check_against_reference
 from tui_backprop.app import BackpropApp
 from tui_backprop.app.screens.classes import ClassesScreen
+from tui_backprop.formatting import number
 from tui_backprop.training import from_dict, load_preset
+from tui_backprop.training.inspector_rows import Architecture
 
 #: one epoch of the digits preset (1,438 training images, m = 10) and a little more
 DIGITS_STEPS = 150
@@ -44,6 +51,34 @@ async def test_c_shows_the_confusion_matrix_and_the_worst_images_of_digits() -> 
         await pilot.press("c")
         await pilot.pause()
         assert not isinstance(app.screen, ClassesScreen)
+
+
+async def test_enter_on_a_misclassified_image_opens_the_inspector_on_it() -> None:
+    """Enter on the second worst image: the inspector shows a step on that one test sample,
+    from the network of the evaluation that chose it (its a^L is the gallery's), with every
+    number equal to the book's equations recomputed here; the run is not touched."""
+    app = digits_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await train_here(pilot, DIGITS_STEPS)
+        trainer = app.trainer
+        steps, weights = trainer.step_count, trainer.net.weights[0].copy()
+        await pilot.press("c", "right", "enter")
+        await pilot.pause()
+        assert not isinstance(app.screen, ClassesScreen) and app.main.view == "inspect"
+        classes = app.latest.classes
+        row, true, given = classes.worst[1], classes.worst_true[1], classes.worst_predicted[1]
+        text = app.main.inspector.page_text
+        assert f"test image {row}: true {true}, given {given}" in text
+        assert "after epoch 1" in text and "not applied" in text and "x = 1/1" in text
+        assert re.search(rf"j =\s+{given + 1}/10", text)  # the output neuron that won
+        record = app.main.inspector.record
+        np.testing.assert_array_equal(record.X[0], trainer.dataset.X_test[row])
+        np.testing.assert_allclose(record.gradients.activations[-1][0], classes.worst_outputs[1])
+        assert number(record.gradients.delta[-1][0, given], 4) in text
+        arch = Architecture.of(app.config)
+        check_against_reference(record, arch, 1, given, 0)  # the output neuron it chose
+        check_against_reference(record, arch, 0, 3, 0)  # a hidden neuron (BP2)
+        assert trainer.step_count == steps and (trainer.net.weights[0] == weights).all()
 
 
 async def test_the_classes_tab_is_reachable_with_v_at_80x24() -> None:

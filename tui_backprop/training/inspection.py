@@ -144,3 +144,24 @@ class Divergence:
     quantity: str
     reason: str  # one sentence, as shown in the message
     last_finite: Checkpoint
+
+
+def one_sample_step(
+    parameters: Parameters,
+    network_arguments: dict,
+    x: np.ndarray,
+    y: np.ndarray,
+    eta: float,
+    lmbda: float,
+    n: int,
+    step: int,
+) -> StepDetail:
+    """What a step on one sample (x, y) alone would compute and do, from ``parameters``:
+    the engine's forward and backward pass (BP1–BP4) on a mini-batch of 1, and the update
+    it would make. The run is not touched: the step is taken on a network of its own."""
+    net = Network(**network_arguments)
+    load_parameters(net, parameters)
+    X, Y = np.atleast_2d(x).astype(net.dtype), np.atleast_2d(y).astype(net.dtype)
+    gradients = copy_gradients(net.backprop(X, Y))
+    net.sgd_step(X, Y, eta, lmbda, n)
+    return StepDetail(step, X, Y, parameters, gradients, Parameters.of(net), eta, lmbda, n)

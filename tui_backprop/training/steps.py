@@ -16,7 +16,7 @@ from tui_backprop.engine import Gradients
 from tui_backprop.training import divergence
 from tui_backprop.training.diagnoses import SLOW_SLOPE_SHARE, Diagnosis, RunFacts, diagnose
 from tui_backprop.training.evaluator import EpochRecord
-from tui_backprop.training.inspection import Parameters, StepDetail, copy_gradients
+from tui_backprop.training.inspection import Checkpoint, Parameters, StepDetail, copy_gradients
 from tui_backprop.training.saturation import dead_share, output_slow_share, shares
 from tui_backprop.training.states import RunState
 
@@ -27,6 +27,12 @@ MARK_EVERY_STEPS = 256
 
 class Steps:
     """Mini-batch steps and epoch ends for ``Trainer``."""
+
+    @property
+    def last_evaluated(self) -> Checkpoint | None:
+        """The parameters and counters at the latest evaluation within the cost rule, with
+        that evaluation (immutable copies: safe to read from any thread)."""
+        return self._watch.good
 
     def _before_steps(self) -> None:
         """Shuffle at an epoch's start, mark the parameters when due, and note a new η."""

@@ -2,10 +2,13 @@
 gallery of the worst misclassified test images with the chosen one in detail.
 
 Live: while it shows, the app passes every snapshot on (the matrix changes at each
-evaluation). ←/→ choose an image; c or escape goes back to the panels.
+evaluation). ←/→ choose an image, enter opens the inspector on it (BP1–BP4 of a step on
+that sample alone, from the network of that evaluation); c or escape goes back.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -19,6 +22,8 @@ from tui_backprop.app.widgets.gallery import sample_detail, thumbnails
 from tui_backprop.data import Dataset
 from tui_backprop.formatting import percent
 from tui_backprop.training import Snapshot, Trainer
+from tui_backprop.training.confusion import TestClasses
+from tui_backprop.training.inspection import one_sample_step
 
 
 class ClassesScreen(Screen[None]):
@@ -29,6 +34,7 @@ class ClassesScreen(Screen[None]):
         Binding("v", "next_view", "View", show=False),
         Binding("left", "choose(-1)", "Previous image", priority=True),
         Binding("right", "choose(1)", "Next image", priority=True),
+        Binding("enter", "inspect", "Inspect it"),
     ]
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
 
@@ -77,6 +83,21 @@ class ClassesScreen(Screen[None]):
             self.chosen = (self.chosen + step) % len(classes.worst)
             self._draw()
 
+    def action_inspect(self) -> None:
+        """Open the inspector on the chosen sample (the app computes its step)."""
+        snapshot = self.snapshot
+        classes = snapshot.classes if snapshot is not None else None
+        if classes is None or not len(classes.worst):
+            self.notify("No misclassified test sample to inspect yet.")
+            return
+        k = self.chosen
+        true, given = int(classes.worst_true[k]), int(classes.worst_predicted[k])
+        sample = TestSample(
+            int(classes.worst[k]), self.names[true], given, self.names[given], classes
+        )
+        self.dismiss()
+        self.app.inspect_test_sample(sample)
+
     def action_close(self) -> None:
         """Back to the panels (all of them, when the Classes tab opened this)."""
         self.dismiss()
@@ -97,8 +118,8 @@ class ClassesScreen(Screen[None]):
             title.update("Test set by class: waiting for the first evaluation (space trains)")
         else:
             title.update(
-                f"Test set by class after epoch {snapshot.epoch}: "
-                f"test accuracy {percent(snapshot.test_accuracy)}  ·  ←/→ choose an image"
+                f"Test set, epoch {snapshot.epoch}: accuracy {percent(snapshot.test_accuracy)}"
+                " · ←/→ choose an image · enter inspects it"
             )
         self.query_one("#confusion", Static).update(confusion_renderable(classes, self.names))
         gallery, sample = self.query_one("#gallery", Static), self.query_one("#sample", Static)
@@ -117,6 +138,17 @@ class ClassesScreen(Screen[None]):
         sample.update(sample_detail(classes, self.chosen, X_test, shape, self.names))
 
 
+@dataclass(frozen=True)
+class TestSample:
+    """A test sample chosen in the gallery, as that evaluation saw it."""
+
+    row: int  # its row in the test split
+    true: str  # the name of its class
+    given_class: int  # the class the network gave it (its output neuron), and its name
+    given: str
+    classes: TestClasses  # the evaluation it was chosen from
+
+
 class ClassesKeys:
     """The app's side of the classification views (mixed into the app)."""
 
@@ -133,6 +165,34 @@ class ClassesKeys:
             return
         if not isinstance(self.screen, ClassesScreen):
             self.push_screen(ClassesScreen(self.trainer.dataset, self.latest))
+
+    def inspect_test_sample(self, sample: TestSample) -> None:
+        """The inspector on one test sample: BP1–BP4 of a step on it alone, from the network
+        of the evaluation that chose it; the run is not touched."""
+        checkpoint = self.trainer.last_evaluated if self.trainer is not None else None
+        evaluated = checkpoint.evaluation if checkpoint is not None else None
+        if evaluated is None or evaluated.classes is not sample.classes:
+            self.notify("That evaluation's network is gone (a new run or a rewind): press c again.")
+            return
+        dataset, config = self.trainer.dataset, self.trainer.config
+        detail = one_sample_step(
+            checkpoint.parameters,
+            config.network_arguments(),
+            dataset.X_test[sample.row],
+            dataset.Y_test[sample.row],
+            checkpoint.eta,
+            config.lmbda,
+            len(dataset.X_train),
+            checkpoint.step,
+        )
+        title = f"test image {sample.row}: true {sample.true}, given {sample.given}"
+        note = (
+            f"the network after epoch {checkpoint.epoch} (step {checkpoint.step}); "
+            "the step shown is on this sample alone and is not applied"
+        )
+        self.main.inspector.show_step(detail, checkpoint.step, title, note)
+        self.main.inspector.select(-1, sample.given_class, 0)  # the output neuron that won
+        self.main.set_view("inspect")
 
     def _show_classes(self, snapshot: Snapshot) -> None:
         """Pass a snapshot on to the classification views when they show."""

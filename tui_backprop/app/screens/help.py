@@ -72,8 +72,8 @@ current settings (e.g. `cost=quadratic`) |
 `tui-backprop --compare FILE.jsonl …` at start) |
 | `c` | the test set by class (the Classes tab on a small terminal): the confusion matrix \
 (counts, shares per true class, the most confused pair) and, for digits and MNIST, the \
-worst misclassified test images with their a^L and δ^l; `←` / `→` choose one, `c` or `esc` \
-goes back |
+worst misclassified test images with their a^L and δ^l; `←` / `→` choose one, `enter` \
+inspects it (BP1–BP4 of a step on it alone, not applied), `c` or `esc` goes back |
 | `f` | apply the hint's fix: after each evaluation, rules for η too high, the learning \
 slowdown, vanishing gradients, dead ReLUs, overfitting and nothing learned may show one \
 line above the status bar with a fix (η applies at once; anything else builds new weights) |

@@ -47,6 +47,8 @@ class InspectorPanel(VerticalScroll):
         self.record: StepRecord | None = None
         self.architecture: Architecture | None = None
         self.step_number = 0  # the step inspected
+        self.title: str | None = None  # what the record is when not one of the run's steps
+        self.note: str = ""  # a line under the title saying where such a record came from
         self.latest_step = 0  # the run's latest step
         self.layer_index = -1  # engine index (0 = first hidden); −1 starts at the output
         self.neuron = 0
@@ -64,7 +66,7 @@ class InspectorPanel(VerticalScroll):
         inspected step is otherwise."""
         detail = snapshot.step_detail
         if detail is not None:
-            self.record, self.step_number = detail, detail.step
+            self.record, self.step_number, self.title, self.note = detail, detail.step, None, ""
         self.latest_step = snapshot.step
         if detail is not None or self.is_on_screen:
             self._redraw()
@@ -72,11 +74,19 @@ class InspectorPanel(VerticalScroll):
     def clear(self) -> None:
         """A new network: nothing to inspect yet."""
         self.record, self.step_number, self.latest_step = None, 0, 0
+        self.title, self.note = None, ""
         self._redraw()
 
-    def show_step(self, record: StepRecord | None, step: int) -> None:
-        """Inspect a given step (or none); the selection stays where it was, clamped."""
+    def show_step(
+        self, record: StepRecord | None, step: int, title: str | None = None, note: str = ""
+    ) -> None:
+        """Inspect a given step (or none); the selection stays where it was, clamped.
+
+        ``title`` and ``note`` name a record that is not one of the run's steps (a test
+        sample's step, not applied); the run's next step in full replaces it.
+        """
         self.record, self.step_number, self.latest_step = record, step, step
+        self.title, self.note = title, note
         self._redraw()
 
     def select(self, layer: int, neuron: int = 0, sample: int | None = None) -> None:
@@ -140,8 +150,8 @@ class InspectorPanel(VerticalScroll):
         inspection = inspect_neuron(
             self.record, self.architecture, self._layer(), self.neuron, self.sample
         )
-        page = inspection_page(inspection, self.step_number)
-        if self.latest_step > self.step_number:
+        page = inspection_page(inspection, self.title or f"step {self.step_number}", self.note)
+        if self.title is None and self.latest_step > self.step_number:
             behind = Text(
                 f"the run is at step {self.latest_step}: pause and press n to inspect a new step",
                 style="italic",

@@ -66,11 +66,11 @@ def layer_name(ins: NeuronInspection, offset: int) -> str:
     return "the inputs" if k == 0 else f"layer {k}"
 
 
-def header(ins: NeuronInspection, step: int) -> Text:
-    """Which step, layer, neuron and sample are shown."""
+def header(ins: NeuronInspection, title: str) -> Text:
+    """Which step (``title``), layer, neuron and sample are shown."""
     role = "output" if ins.is_output else "hidden"
     return Text.assemble(
-        (f"step {step}", HEADING),
+        (title, HEADING),
         f" · layer {ins.layer + 1}/{ins.n_layers} ({role}, {ins.sigma})",
         " · neuron ",
         (f"j = {ins.neuron + 1}", HEADING),
@@ -203,6 +203,8 @@ def gradients_and_update(ins: NeuronInspection) -> list[RenderableType]:
     ]
 
 
-def inspection_page(ins: NeuronInspection, step: int) -> RenderableType:
-    """The whole page: forward pass, BP1 or BP2, BP3 and BP4 with the update."""
-    return Group(header(ins, step), *forward(ins), *backward(ins), *gradients_and_update(ins))
+def inspection_page(ins: NeuronInspection, title: str, note: str = "") -> RenderableType:
+    """The whole page under ``title`` ("step 12", or what else was inspected) and an
+    optional ``note`` line: forward pass, BP1 or BP2, BP3 and BP4 with the update."""
+    top = [header(ins, title)] + ([Text(note, style="italic")] if note else [])
+    return Group(*top, *forward(ins), *backward(ins), *gradients_and_update(ins))
