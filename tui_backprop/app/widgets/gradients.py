@@ -21,6 +21,7 @@ from tui_backprop.app.widgets.panel import SnapshotPanel
 from tui_backprop.app.widgets.plotting import Figure, TimedPlot, bin_mean_xy, round_axes
 from tui_backprop.app.widgets.text import (
     PLACEHOLDER,
+    LineStatic,
     fit_text,
     sparkline,
     title_width,
@@ -118,11 +119,11 @@ class GradientPanel(SnapshotPanel):
         """Start empty, showing the placeholder."""
         super().__init__(name=name, id=id, classes=classes)
         self._placeholder = Static(PLACEHOLDER, classes="panel-placeholder")
-        self._ratio = Static("", classes="grad-ratio")
-        self._legend = Static("", classes="grad-legend")
+        self._ratio = LineStatic("", classes="grad-ratio")
+        self._legend = LineStatic("", classes="grad-legend")
         self._plot = TimedPlot(classes="grad-plot")
         self._pacer = Pacer(self, self._draw, lambda: self._plot.render_seconds, min_interval=1.0)
-        self._table = Static("", classes="grad-table")
+        self._table = LineStatic("", classes="grad-table")
         self._summary = Static("", classes="panel-summary")
         self.add_class("-empty")
 
@@ -185,12 +186,12 @@ class GradientPanel(SnapshotPanel):
         fits_under = self.size.height - 2 - table_rows >= MIN_PLOT_HEIGHT
         self.set_class(narrow and fits_under, "-stacked")
         ratio = fit_text(ratio_words(snapshot), self.size.width - 2)
-        self._ratio.update(Text(ratio, style=Style(bold=True), no_wrap=True))
+        self._ratio.show(Text(ratio, style=Style(bold=True), no_wrap=True))
         self._draw_plot(snapshot)
-        self._table.update(self._table_text(snapshot))
-        self._legend.update(self._legend_text(snapshot))
-        if self.has_class("-compact"):
-            self._summary.update(self._summary_text(snapshot))
+        self._table.show(self._table_text(snapshot))
+        self._legend.show(self._legend_text(snapshot))
+        if self.has_class("-compact"):  # its height is the panel's (1fr): no layout
+            self._summary.update(self._summary_text(snapshot), layout=False)
 
     def _draw_plot(self, snapshot: Snapshot) -> None:
         """One line per layer on a log scale: ‖∇b^l‖, and ‖∇w^l‖ dotted when asked."""

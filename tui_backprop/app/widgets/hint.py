@@ -39,7 +39,7 @@ class HintLine(Static):
             text = Text(f"⚠ {FIX_KEY}: ", style="bold")
             text.append(found.fix + (" (new weights)" if found.rebuild else ""), style="bold")
             text.append(f" │ {found.finding}")
-            self.update(text)
+            self.update(text, layout=False)  # one line high, whatever it says
 
     def applied(self, epoch: int) -> None:
         """The current hint's fix was applied: hide it until a later evaluation."""

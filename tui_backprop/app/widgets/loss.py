@@ -158,7 +158,7 @@ class LossPanel(SnapshotPanel):
         self._points = self._draw_cost(snapshot)
         if classification:
             self._points += self._draw_accuracy(snapshot)
-        self._summary.update(self._summary_text(snapshot))
+        self._summary.update(self._summary_text(snapshot), layout=False)  # 1fr high
 
     def _draw_cost(self, snapshot: Snapshot) -> int:
         """Batch cost (thin, per report) and train/test cost (per epoch); returns the points."""

@@ -207,6 +207,7 @@ class SpeedPanel(Widget):
         self.snapshot: Snapshot | None = None
         self.architecture: Architecture | None = None
         self.book: BookReference | None = None
+        self._shape: tuple[int, bool] | None = None  # what the height depends on
 
     def show(self, snapshot: Snapshot) -> None:
         """Draw a new snapshot; the split and saturation keep the last step recorded in full."""
@@ -215,11 +216,15 @@ class SpeedPanel(Widget):
             if previous is not None:
                 snapshot = replace(snapshot, step_detail=previous)
         self.snapshot = snapshot
-        self.refresh(layout=True)
+        # a layout reflows the whole screen: only when the height may change (at max pace
+        # most frames would otherwise carry one)
+        shape = (len(snapshot.grad_norm_b), snapshot.step_detail is None)
+        self.refresh(layout=shape != self._shape)
+        self._shape = shape
 
     def clear(self) -> None:
         """A new network."""
-        self.snapshot = None
+        self.snapshot, self._shape = None, None
         self.refresh(layout=True)
 
     def render(self) -> RenderableType:

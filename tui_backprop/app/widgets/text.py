@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 from rich.style import Style
 from rich.text import Text
+from textual.widgets import Static
 
 from tui_backprop.app.widgets.plotting import decimate
 
@@ -56,3 +57,21 @@ def fit_text(candidates: list[str], width: int) -> str:
         if max(len(line) for line in text.split("\n")) <= width:
             return text
     return candidates[-1][: max(width, 0)]
+
+
+class LineStatic(Static):
+    """A Static whose text changes often but whose number of lines seldom does.
+
+    ``Static.update`` lays the whole screen out again (a reflow of every widget) in case the
+    size changed; at max pace that cost more than drawing. ``show`` asks for a layout only
+    when the number of lines changes.
+    """
+
+    _lines: int | None = None
+
+    def show(self, content: str | Text) -> None:
+        """Show ``content``, with a layout only if its line count differs from the last."""
+        plain = content.plain if isinstance(content, Text) else content
+        lines = plain.count("\n") + 1 if plain else 0
+        self.update(content, layout=lines != self._lines)
+        self._lines = lines
