@@ -9,6 +9,11 @@ from textual.timer import Timer
 from textual.widget import Widget
 
 
+#: how long a paced redraw may wait past its budget for the next snapshot: a frame of its
+#: own costs the whole screen's composing again (at max pace, 3 frames per snapshot)
+LATE_BY = 0.5
+
+
 class Pacer:
     """Spaces out a widget's redraws so that drawing takes at most ``share`` of the time,
     and comes no oftener than every ``min_interval`` seconds.
@@ -35,14 +40,16 @@ class Pacer:
         self._timer: Timer | None = None
 
     def request(self, urgent: bool = False) -> None:
-        """Redraw now if urgent or within budget, else once as soon as the budget allows."""
+        """Redraw now if urgent or within budget, else once the budget allows: at the first
+        request after that (with the other panels, in the same frame), or at the latest
+        ``LATE_BY`` seconds later if none comes."""
         now = time.monotonic()
         due = self._last + max(self._cost() / self.share, self.min_interval)
         if urgent or now >= due:
             self.cancel()
             self._draw()
         elif self._timer is None:
-            self._timer = self._owner.set_timer(due - now, self._draw)
+            self._timer = self._owner.set_timer(due - now + LATE_BY, self._draw)
 
     def cancel(self) -> None:
         """Forget a pending redraw."""
