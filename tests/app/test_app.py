@@ -17,6 +17,7 @@ from textual.widgets import Input, Select
 from tui_backprop.app import BackpropApp
 from tui_backprop.app.app import TRAINER_THREAD_NAME
 from tui_backprop.app.messages import SnapshotReady
+from tui_backprop.app.pace import MAX_PACE_SNAPSHOTS_PER_SECOND
 from tui_backprop.app.screens.help import HELP, HelpScreen
 from tui_backprop.app.screens.main import VIEWS
 from tui_backprop.app.session import MAX_SNAPSHOTS_PER_SECOND, fit_sizes
@@ -388,12 +389,17 @@ def test_snapshot_messages_coalesce(app_xor_config: RunConfig) -> None:
 
 
 async def test_the_app_asks_the_trainer_for_its_cadence(app_xor_config: RunConfig) -> None:
-    """One throttle: the trainer reports at the app's rate and every report is posted."""
+    """One throttle: the trainer reports at the app's rate (fewer at max pace, where drawing
+    would take the trainer's time) and every report is posted."""
     app = BackpropApp(config=app_xor_config.replace(max_steps_per_second=1e6))
     async with app.run_test(size=(100, 40)) as pilot:
         await pilot.pause()
         assert app.trainer is not None
+        assert app.trainer.cadence == (pytest.approx(1 / MAX_PACE_SNAPSHOTS_PER_SECOND), 0)
+        await pilot.press("less_than_sign")  # one step below max
         assert app.trainer.cadence == (pytest.approx(1 / MAX_SNAPSHOTS_PER_SECOND), 0)
+        await pilot.press("greater_than_sign")
+        assert app.trainer.cadence == (pytest.approx(1 / MAX_PACE_SNAPSHOTS_PER_SECOND), 0)
         posted = []
         listener = app.trainer.listener
         app.trainer.listener = lambda snapshot: (posted.append(snapshot), listener(snapshot))

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from tui_backprop.app.pace import (
     DEFAULT_PACE,
+    MAX_PACE_SNAPSHOTS_PER_SECOND,
     faster,
     is_slow_motion,
     pace_label,
@@ -97,7 +98,8 @@ class TimeTravel:
         implies; say it in the status bar.
 
         In slow motion every step is reported and every report drawn; faster, the app asks
-        for ``MAX_SNAPSHOTS_PER_SECOND`` reports a second.
+        for ``MAX_SNAPSHOTS_PER_SECOND`` reports a second, and at max for fewer (drawing holds
+        the interpreter lock that the trainer needs).
         """
         slow = is_slow_motion(self.pace)
         trainer = trainer or self.trainer
@@ -106,7 +108,9 @@ class TimeTravel:
             if slow:
                 trainer.set_cadence(seconds=0, steps=1)
             else:
-                trainer.set_cadence(seconds=1 / MAX_SNAPSHOTS_PER_SECOND, steps=0)
+                top = self.pace is None
+                rate = MAX_PACE_SNAPSHOTS_PER_SECOND if top else MAX_SNAPSHOTS_PER_SECOND
+                trainer.set_cadence(seconds=1 / rate, steps=0)
         self.main.set_every_snapshot(slow)
         self.main.status.set_pace(pace_label(self.pace))
 
