@@ -6,7 +6,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from tui_backprop.cli import EXIT_OK, main
+from tui_backprop.data import load_dataset
+from tui_backprop.training import EpochRecord, Trainer, load_preset
 
 
 def metrics_rows(tmp_path: Path, *args: str) -> list[dict]:
@@ -45,3 +49,22 @@ def test_digits_records_a_ten_by_ten_confusion_matrix_per_evaluation(tmp_path: P
         total = sum(map(sum, matrix))
         right = sum(matrix[k][k] for k in range(10))
         assert abs(right / total - row["test_accuracy"]) < 1e-12
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_the_default_spiral_is_not_told_it_learned_nothing(seed: int) -> None:
+    """The spiral sits near chance for tens of epochs while its cost falls, then untangles:
+    with its planned 500 epochs, no rule fires over the first 110."""
+    config = load_preset("spiral").replace(seed=seed)
+    fired: list[tuple[int, str]] = []
+    trainer = Trainer(config, load_dataset(config.dataset, **config.dataset_options))
+
+    def record(epoch: EpochRecord) -> None:
+        """Note what fired; stop after epoch 110."""
+        fired.extend((epoch.epoch, found.rule) for found in epoch.diagnoses)
+        if epoch.epoch >= 110:
+            trainer.stop()
+
+    trainer.on_epoch = record
+    trainer.run()
+    assert trainer.epoch >= 110 and fired == []

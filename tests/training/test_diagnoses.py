@@ -124,6 +124,19 @@ def test_nothing_learned_after_n_epochs_at_chance() -> None:
     assert d.nothing_learned(facts(flat[:5], accuracy=[0.33] * 5, n_classes=3)) is None
 
 
+def test_a_plateau_whose_cost_falls_is_not_nothing_learned() -> None:
+    """The spiral's start: 45 epochs near chance (34 %) while the cost falls 1.10 → 1.02
+    (7 %), then it untangles: quiet. Planned for 500 epochs, a flat run is given 100."""
+    falling = list(np.linspace(1.10, 1.02, 45))
+    assert d.nothing_learned(facts(falling, accuracy=[0.34] * 45, n_classes=3)) is None
+    flat, planned = [1.1] * 60, {"epochs": 500}
+    at_chance = [0.34] * 60
+    assert d.nothing_learned(facts(flat, accuracy=at_chance, n_classes=3, settings=planned)) is None
+    flat, at_chance = [1.1] * 100, [0.34] * 100
+    found = d.nothing_learned(facts(flat, accuracy=at_chance, n_classes=3, settings=planned))
+    assert found is not None and "after 100 epochs" in found.finding
+
+
 def test_nothing_learned_for_regression_is_a_cost_that_does_not_fall() -> None:
     """A regression cost down 1 % after ten epochs; weights started at a fixed value (the
     init changes nothing then): a larger η."""

@@ -39,9 +39,11 @@ DEAD_SHARE = 0.5
 #: OVERFIT_RISE above its lowest point, reached at least OVERFIT_AFTER evaluations ago, while
 #: the training cost kept falling (chapter 3's picture)
 OVERFIT_RISE, OVERFIT_AFTER = 0.05, 3
-#: nothing learned: after this many epochs, accuracy within this of chance (classes), or
-#: the training cost down by less than this share (regression)
-NOTHING_EPOCHS, CHANCE_MARGIN, NOTHING_DROP = 10, 0.05, 0.05
+#: nothing learned: after this many epochs (or this share of the planned ones, if more:
+#: the spiral sits near chance for a hundred epochs while its cost slowly falls, then
+#: untangles), the training cost down by less than this share and, with classes, the
+#: accuracy within this of chance
+NOTHING_EPOCHS, NOTHING_SHARE, CHANCE_MARGIN, NOTHING_DROP = 10, 0.2, 0.05, 0.05
 #: chapter 3's λ per training sample (λ = 0.1 for n = 1,000; λ = 5 for n = 50,000)
 LMBDA_PER_SAMPLE = 1e-4
 
@@ -213,22 +215,24 @@ def overfitting(facts: RunFacts) -> Diagnosis | None:
 
 
 def nothing_learned(facts: RunFacts) -> Diagnosis | None:
-    """No progress after NOTHING_EPOCHS epochs → the scaled init, or a larger η (also when
-    the weights start at a fixed value, which the init does not change)."""
+    """No progress after NOTHING_EPOCHS epochs (or NOTHING_SHARE of the run) → the scaled
+    init, or a larger η (also when the weights start at a fixed value, which the init does
+    not change). No progress: the training cost hardly fell and, with classes, the test
+    accuracy is still near chance (a slowly falling cost is a plateau, not a dead end)."""
     epochs = _finite(facts.epochs)
-    if len(epochs) == 0 or epochs[-1] < NOTHING_EPOCHS:
+    patience = max(NOTHING_EPOCHS, NOTHING_SHARE * facts.settings.get("epochs", 0))
+    costs = _finite(facts.train_cost)
+    if len(epochs) == 0 or epochs[-1] < patience or len(costs) < 2:
         return None
+    if costs[-1] < costs[0] * (1 - NOTHING_DROP):
+        return None
+    seen = f"the training cost fell {max(0.0, 1 - costs[-1] / costs[0]):.0%}"
     if facts.n_classes:
         accuracy = _finite(facts.test_accuracy)
         chance = 1 / facts.n_classes
         if len(accuracy) == 0 or accuracy[-1] > chance + CHANCE_MARGIN:
             return None
-        seen = f"test accuracy {accuracy[-1]:.0%}, chance is {chance:.0%}"
-    else:
-        costs = _finite(facts.train_cost)
-        if len(costs) < 2 or costs[-1] < costs[0] * (1 - NOTHING_DROP):
-            return None
-        seen = f"the training cost fell {max(0.0, 1 - costs[-1] / costs[0]):.0%}"
+        seen = f"test accuracy {accuracy[-1]:.0%}, chance is {chance:.0%}; {seen}"
     settings = facts.settings
     if settings.get("init") == "standard" and settings.get("initial_weight") is None:
         fix: tuple[tuple[str, Any], ...] = (("init", "scaled"),)

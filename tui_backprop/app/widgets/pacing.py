@@ -8,7 +8,6 @@ from collections.abc import Callable
 from textual.timer import Timer
 from textual.widget import Widget
 
-
 #: how long a paced redraw may wait past its budget for the next snapshot: a frame of its
 #: own costs the whole screen's composing again (at max pace, 3 frames per snapshot)
 LATE_BY = 0.5
