@@ -8,6 +8,7 @@ import re
 import numpy as np
 
 from tests.app.screen import screen_text
+from tests.app.test_app import wait_until
 from tests.app.test_compare import train_here
 from tests.step_records import check_against_reference
 from tui_backprop.app import BackpropApp
@@ -121,7 +122,7 @@ async def test_c_on_regression_says_why_there_is_no_matrix() -> None:
         await pilot.press("c")
         await pilot.pause()
         assert not isinstance(app.screen, ClassesScreen)
-        assert "needs classes" in screen_text(app)
+        await wait_until(pilot, lambda: "needs classes" in screen_text(app), "the notice")
 
 
 def test_mnist_sized_images_are_halved_to_fit_the_gallery() -> None:
