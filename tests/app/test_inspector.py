@@ -14,7 +14,7 @@ from tests.step_records import Step, check_against_reference, take_step
 from tui_backprop.app import BackpropApp
 from tui_backprop.app.widgets.inspector import NO_STEP
 from tui_backprop.formatting import number
-from tui_backprop.training import RunConfig
+from tui_backprop.training import RunConfig, load_preset
 from tui_backprop.training.inspector_rows import Architecture
 
 
@@ -163,3 +163,60 @@ async def test_n_then_i_on_xor_shows_the_trainers_step(app_xor_config: RunConfig
             await pilot.pause(0.02)
         await pilot.pause()
         assert "step 2 · layer 3/3" in app.main.inspector.page_text
+
+
+async def test_the_help_names_the_inspector_the_race_and_the_maps() -> None:
+    """Scrolled through at 80×24, the help names i, g and m with the keys inside each."""
+    from textual.containers import VerticalScroll
+
+    from tests.app.screen import screen_text
+    from tui_backprop.app.screens.help import HelpScreen
+
+    app = BackpropApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("question_mark")
+        while not isinstance(app.screen, HelpScreen):
+            await pilot.pause(0.02)
+        box = app.screen.query_one("#help-box", VerticalScroll)
+        inside = box.scrollable_content_region  # not the border, the scroll bar, the app
+
+        def page() -> list[str]:
+            lines = screen_text(app).splitlines()[inside.y : inside.bottom]
+            return [line[inside.x : inside.right] for line in lines]
+
+        seen = page()
+        while box.scroll_y < box.max_scroll_y:
+            box.scroll_page_down(animate=False)
+            await pilot.pause()
+            seen += page()
+    text = " ".join(" ".join(seen).replace("│", " ").split())
+    for words in (
+        "the inspector: BP1–BP4 of one neuron",
+        "↑ / ↓ move among neurons, ← / → among samples, [ / ] among layers",
+        "chapter 2's race",
+        "passes P + 1, 2P and 2",
+        "c stops it, esc or g closes it",
+        "the neuron maps (2-D data)",
+        "enter or a click opens the inspector",
+    ):
+        assert words in text, words
+
+
+async def test_with_l2_the_update_table_fits_80_columns() -> None:
+    """λ > 0 adds the decay column: at 80×24 (book-ch3-digits, 100 hidden neurons with 64
+    inputs each) the first 25 neurons' tables are shown whole, values after the step included."""
+    app = BackpropApp(preset="book-ch3-digits", config=load_preset("book-ch3-digits"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        step = await feed_step(pilot)
+        await pilot.press("i", "left_square_bracket")  # layer 1 (↓ is tested above)
+        after = step.after.weights[0]
+        for j in range(25):
+            app.main.inspector.select(0, j)
+            text = app.main.inspector.page_text
+            assert f"neuron j = {j + 1}/100" in text
+            assert "…" not in text and "× decay" in text and "1 − ηλ/n = " in text
+            shown = [k for k in range(after.shape[1]) if f"w_j{k + 1} " in text]
+            assert len(shown) == 3
+            for k in shown:
+                assert number(after[j, k], 4) in text
