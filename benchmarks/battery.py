@@ -29,6 +29,11 @@ import numpy as np
 
 TIMEOUT = 60
 XOR = ["train", "--preset", "xor", "--epochs", "2", "--quiet"]
+#: a preset training on a CSV file (binary labels, two feature columns) in the case's folder
+CSV_PRESET = (
+    'dataset = "csv"\nsizes = [2, 4, 1]\nepochs = 1\noutput_activation = "sigmoid"\n'
+    'cost = "cross_entropy"\n[dataset_options]\npath = "{path}"\n'
+)
 
 
 @dataclass
@@ -268,42 +273,28 @@ def output_cases(runner: Runner) -> list[Case]:
         )
         return "lost" if len(lines) != 2 else refusal(folder, result)
 
-    cases.append(
-        Case(
-            "outputs",
-            "a bad --set after a good run, same --metrics",
-            [*XOR, "--metrics", "m.jsonl", "--set", "eta=x"],
-            metrics_kept,
-            judge_metrics,
+    for name, setting in [("a bad --set", "eta=x"), ("sizes the dataset refuses", "sizes=3-8-1")]:
+        cases.append(
+            Case(
+                "outputs",
+                f"{name} after a good run, same --metrics",
+                [*XOR, "--metrics", "m.jsonl", "--set", setting],
+                metrics_kept,
+                judge_metrics,
+            )
         )
-    )
 
     csv = "x,y,label\n" + "".join(f"{i},{i % 7},{i % 2}\n" for i in range(60))
 
     def csv_setup(folder: Path) -> None:
         (folder / "data.csv").write_text(csv)
+        (folder / "csv.toml").write_text(CSV_PRESET.format(path="data.csv"))
 
-    csv_args = [
-        "train",
-        "--quiet",
-        "--epochs",
-        "1",
-        "--set",
-        "dataset=csv",
-        "--set",
-        "dataset_options.path=data.csv",
-        "--set",
-        "sizes=2-4-1",
-        "--set",
-        "output_activation=sigmoid",
-        "--set",
-        "cost=cross_entropy",
-    ]
     cases.append(
         Case(
             "outputs",
             "--metrics onto the CSV being trained on",
-            [*csv_args, "--metrics", "data.csv"],
+            ["train", "--quiet", "--epochs", "1", "--preset", "csv.toml", "--metrics", "data.csv"],
             csv_setup,
             lambda f, r: "lost" if (f / "data.csv").read_text() != csv else refusal(f, r),
         )

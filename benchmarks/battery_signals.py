@@ -1,5 +1,6 @@
 """The battery's cases that need more than one process: a save cut short, two runs racing
-for one path, a --load round trip, and SIGINT/SIGTERM during a run (``battery.py``)."""
+for one path, a --load round trip, SIGINT/SIGTERM during a run, and the exit status of
+`tui-backprop` when its app crashes (``battery.py``)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,43 @@ from pathlib import Path
 import numpy as np
 
 from benchmarks.battery import TIMEOUT, XOR, Runner, _model
+
+#: `tui-backprop --preset xor` with the app run headless, ``keys`` sent as a terminal sends
+#: them once the network is built, and (with ``bug``) a RuntimeError behind the r key; the
+#: command's exit status is this process's
+APP_CRASH = """
+import asyncio, sys
+from pathlib import Path
+from textual import events
+from textual.keys import key_to_character
+import tui_backprop.app as package
+from tui_backprop import cli
+from tui_backprop.app import app as module
+
+class Crashing(package.BackpropApp):
+    CSS_PATH = [Path(module.__file__).parent / name for name in package.BackpropApp.CSS_PATH]
+
+    def action_reset(self):
+        if {bug}:
+            raise RuntimeError("a bug behind the r key")
+        return super().action_reset()
+
+    def run(self, **_):
+        async def keys(pilot):
+            while self.trainer is None:
+                await pilot.pause(0.05)
+            for key in {keys}:
+                self.post_message(events.Key(key, key_to_character(key)))
+            await asyncio.sleep(1)
+            await pilot.pause()
+            if self.return_code is None:  # not after a crash: exit() would make it 0
+                self.exit()
+
+        return super().run(headless=True, size=(80, 24), auto_pilot=keys)
+
+package.BackpropApp = Crashing
+sys.exit(cli.main(["--preset", "xor"]))
+"""
 
 
 def special_cases(runner: Runner) -> list[tuple[str, str, Callable[[Path], str]]]:
@@ -136,7 +174,26 @@ def special_cases(runner: Runner) -> list[tuple[str, str, Callable[[Path], str]]
 
         return check
 
+    def app_exit(keys: list[str], bug: bool) -> Callable[[Path], str]:
+        def check(folder: Path) -> str:
+            script = APP_CRASH.format(keys=keys, bug=bug)
+            result = subprocess.run(
+                [sys.executable, "-c", script],
+                cwd=folder,
+                env=runner.env,
+                capture_output=True,
+                text=True,
+                timeout=TIMEOUT,
+            )
+            crashed = "Traceback" in result.stderr or "Error" in result.stderr
+            if crashed:  # a crash is fine here only when the status says so
+                return "clean" if result.returncode != 0 else "silent"
+            return "clean" if result.returncode == 0 else "other"
+
+        return check
+
     return [
+        ("app: crash exit status", "a bug behind a key (injected)", app_exit(["r"], True)),
         ("outputs", "a save cut short by `ulimit -f`", size_limit),
         ("outputs", "two runs saving to one path (6 trials)", racing),
         ("outputs", "--load a relu model with the xor preset, --save", relu_round_trip),

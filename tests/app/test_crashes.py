@@ -153,3 +153,31 @@ def test_the_app_refuses_layers_too_big_before_opening(capsys) -> None:
     assert cli.main(["--preset", "xor", "--set", "sizes=2-100000-100000-1"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "parameters" in err[0] and "--max-memory" in err[0]
+
+
+async def test_keys_sent_while_the_palette_closes_start_no_search() -> None:
+    """ctrl+p, a letter, ctrl+p (which closes the palette) and more letters as a terminal
+    sends them: a search started by the later letters found the palette's list gone
+    (NoMatches: 'CommandList', a crash). Each time the app must be back on its main screen
+    and still answer a key."""
+    from textual import events
+    from textual.keys import key_to_character
+
+    from tui_backprop.app.screens.help import HelpScreen
+
+    app = BackpropApp(preset="xor")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_until(pilot, lambda: app.trainer is not None, "the network")
+        for _ in range(5):
+            for key in ["ctrl+p", "v", "ctrl+p", "2", "e", "0"]:
+                app.post_message(events.Key(key, key_to_character(key)))
+            await pilot.pause(0.2)
+            for _ in range(4):  # leave the palette or the field the keys reached
+                if len(app.screen_stack) == 1 and app.focused is None:
+                    break
+                await pilot.press("escape")
+                app.screen.set_focus(None)
+            assert len(app.screen_stack) == 1 and app.return_code is None
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        assert "esc closes" in screen_text(app)
