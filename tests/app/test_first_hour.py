@@ -323,7 +323,8 @@ async def test_space_on_a_focused_choice_list_starts_the_run(app_xor_config) -> 
         await wait_until(pilot, lambda: app.trainer is not None, "the first network")
         await pilot.press("tab")
         assert app.focused is app.main.form.query_one("#field-preset")
-        await wait_until(pilot, lambda: "space Run/Pause" in footer_line(app), "the footer")
+        # the footer keeps the space key (whatever its label) while the list has the focus
+        await wait_until(pilot, lambda: "space " in footer_line(app), "space in the footer")
         await pilot.press("space")
         await wait_until(pilot, lambda: "running" in app.main.status.text, "the run")
         assert app.focused is app.main.form.query_one("#field-preset")  # no menu opened

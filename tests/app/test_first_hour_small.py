@@ -20,8 +20,8 @@ async def test_heatmap_names_its_neurons_before_a_step_and_explains_a_partial_ba
     app = BackpropApp(preset="spiral")
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_until(pilot, lambda: app.trainer is not None, "the first network")
-        await wait_until(pilot, lambda: "16 neurons" in panel_text(app, "deltas"), "the title")
-        assert "× 0" not in panel_text(app, "deltas")
+        await wait_until(pilot, lambda: "δ^1" in panel_text(app, "deltas"), "the title")
+        assert "× 0" not in panel_text(app, "deltas") and "16 neurons" in panel_text(app, "deltas")
     snapshots = preset_snapshots("digits", 144)
     app = BackpropApp(preset="digits")
     async with app.run_test(size=(120, 40)) as pilot:
@@ -56,9 +56,9 @@ async def test_a_finished_run_is_said_by_the_status_bar_not_a_toast_over_the_map
         await wait_until(pilot, lambda: app.trainer is not None, "the first network")
         await pilot.press("space")
         await wait_until(pilot, lambda: "finished" in app.main.status.text, "the end")
-        assert "✓ finished │ pace 50/s │ epoch 2/2" in app.main.status.text
         await pilot.pause(0.3)
         assert "Training finished" not in screen_text(app)
+        assert "✓ finished │ pace 50/s │ epoch 2/2" in app.main.status.text
         assert "brighter = surer" in panel_text(app, "output-map")  # its legend uncovered
 
 
@@ -92,7 +92,8 @@ async def test_the_loss_legend_sits_on_the_border_not_over_the_curves(size) -> N
     app = BackpropApp(preset="spiral")
     async with app.run_test(size=size) as pilot:
         await show_on_app(pilot, app, snapshot)
-        await wait_until(pilot, lambda: "━━ train" in panel_text(app, "loss"), "the legend")
+        loss = lambda: panel_text(app, "loss")  # noqa: E731
+        await wait_until(pilot, lambda: "┬" in loss() and "test" in loss(), "the plot, legend")
         lines = panel_text(app, "loss").splitlines()
     assert "━━ test" in lines[-1] and "━━ batch" in lines[-1]  # the bottom border
     inside = [line for line in lines if "┤" in line]  # the rows with y ticks
