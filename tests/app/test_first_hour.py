@@ -107,15 +107,18 @@ async def test_a_dataset_with_one_output_resets_softmax_and_says_so() -> None:
 # -- 3. the vanishing-gradients ratio says when it was measured -------------------------------
 
 
-@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
-async def test_gradient_ratio_names_the_start_and_now(size) -> None:
-    """The headline gives the ratio at the first step and now, each with its moment."""
+@pytest.mark.parametrize(
+    ("size", "view"), [((80, 24), "gradients"), ((80, 24), "all"), ((120, 40), None)]
+)
+async def test_gradient_ratio_names_the_start_and_now(size, view) -> None:
+    """The headline gives the ratio at the first step and now, each with its moment, in
+    the Gradients view and in the small panel of the all-panels view."""
     snapshots = preset_snapshots("vanishing-gradients", 200)
     app = BackpropApp(preset="vanishing-gradients")
     async with app.run_test(size=size) as pilot:
         await show_on_app(pilot, app, snapshots[-1])
-        if app.main.is_narrow:
-            app.main.set_view("gradients")
+        if view is not None:
+            app.main.set_view(view)
         # (a hint line may take a row: then the headline says "step 200", not "now")
         await wait_until(
             pilot,
