@@ -279,9 +279,10 @@ async def test_every_accuracy_and_cost_on_screen_is_labelled_train_or_test(size)
         await show_on_app(pilot, app, snapshot)
         await wait_until(pilot, lambda: "train" in panel_text(app, "loss"), "the loss titles")
         loss = panel_text(app, "loss").splitlines()[:3]  # the titles (axes hold bare ticks)
-        status = app.main.status.text
+        status = panel_text(app, "status")  # as drawn: cut where the screen ends
     shown = "\n".join([*loss, status])
-    assert "%" in status and "%" in shown
+    accuracies = f"acc train {snapshot.train_accuracy:.1%} test {snapshot.test_accuracy:.1%}"
+    assert accuracies in status and "%" in shown  # both, even in 80 columns
     assert unlabelled_numbers(shown) == []
 
 
