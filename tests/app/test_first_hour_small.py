@@ -123,3 +123,23 @@ async def test_the_preset_list_shows_the_longest_name_on_one_line() -> None:
         await pilot.press("tab", "enter")  # the preset list, opened
         await wait_until(pilot, lambda: "circles" in screen_text(app), "the list")
         assert "learning-slowdown-cross-entropy" in screen_text(app)
+
+
+# -- 7. (found in a later trial) the help's footer offers the help's keys --------------------
+
+
+async def test_the_help_footer_offers_only_the_keys_the_help_answers() -> None:
+    """Over the help, the footer said "space Run/Pause … q Quit", but space does nothing
+    there and q closes the help: it now names the one key, and space starts nothing."""
+    app = BackpropApp(preset="spiral")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: app.trainer is not None, "the first network")
+        await pilot.press("question_mark")
+        footer = lambda: screen_text(app).splitlines()[-1]  # noqa: E731
+        await wait_until(pilot, lambda: "Close help" in footer(), "the help's footer")
+        assert "Run/Pause" not in footer() and "Quit" not in footer()
+        await pilot.press("space")
+        assert "idle" in app.main.status.text
+        await pilot.press("q")  # closes the help, as the footer's esc does
+        await wait_until(pilot, lambda: "Run/Pause" in footer(), "the main footer")
+        assert app.return_code is None
