@@ -137,3 +137,13 @@ def test_the_readme_keeps_its_accuracy_promises(capsys) -> None:
         assert main([*args, "--quiet"]) == 0, args
         shown = re.search(r"test accuracy ([\d.]+) ?%", capsys.readouterr().out)
         assert shown is not None and float(shown[1]) >= promised - 0.5, (args, shown)
+
+
+def test_the_readme_names_every_key_of_the_main_screen() -> None:
+    """Each key the main screen answers is in the README, written `key` (the tour once
+    left out w, which plots ‖∇w^l‖, and e)."""
+    from tui_backprop.app.screens.main import MainScreen
+
+    text = README.read_text(encoding="utf-8").replace("`esc`", "`escape`")
+    keys = [binding.key_display or binding.key for binding in MainScreen.BINDINGS]
+    assert [key for key in keys if f"`{key}`" not in text] == []
