@@ -203,6 +203,7 @@ async def test_a_csv_file_and_its_label_column_are_chosen_in_the_form(tmp_path) 
         await wait_until(pilot, lambda: asked in form_words(app), "the file field")
         path_field = form.query_one("#field-path", Input)
         await wait_until(pilot, lambda: app.focused is path_field, "the focus in the file field")
+        assert "label col empty: the last column" in " ".join(form_words(app).split())
         for typed, field, words in [
             ("missing.csv", "path", "cannot read it"),  # the path may wrap: not asked for
             ("points.csv", None, ""),
