@@ -388,8 +388,11 @@ def test_snapshot_messages_coalesce(app_xor_config: RunConfig) -> None:
 
 
 async def test_the_app_asks_the_trainer_for_its_cadence(app_xor_config: RunConfig) -> None:
-    """One throttle: the trainer reports at the app's rate and every report is posted."""
-    app = BackpropApp(config=app_xor_config.replace(max_steps_per_second=1e6))
+    """One throttle: the trainer reports at the app's rate and every report is posted.
+
+    2,000 steps a second: far more steps than reports, while leaving the UI thread enough
+    of the CPU on a loaded machine (at full speed Pilot's waits once timed out there)."""
+    app = BackpropApp(config=app_xor_config.replace(max_steps_per_second=2000))
     async with app.run_test(size=(100, 40)) as pilot:
         await pilot.pause()
         assert app.trainer is not None
@@ -399,6 +402,9 @@ async def test_the_app_asks_the_trainer_for_its_cadence(app_xor_config: RunConfi
         app.trainer.listener = lambda snapshot: (posted.append(snapshot), listener(snapshot))
         await pilot.press("space")
         await wait_until(pilot, lambda: len(posted) >= 3, "three reports")
+        assert posted[-1].step - posted[0].step > len(posted)  # reports, not every step
+        await pilot.press("space")  # paused: the last report stays the last
+        await wait_until(pilot, lambda: "paused" in app.main.status.text, "the pause")
         await wait_until(pilot, lambda: shown_step(app) == posted[-1].step, "the last one shown")
 
 
