@@ -100,11 +100,20 @@ async def test_the_loss_legend_sits_on_the_border_not_over_the_curves(size) -> N
     assert inside and not any(word in line for line in inside for word in ("train", "test"))
 
 
-async def test_the_status_bar_and_the_divergence_notice_name_the_same_step(app_xor_config) -> None:
-    config = app_xor_config.replace(
-        eta=1e6, activation="linear", output_activation="linear", cost="quadratic"
-    )
-    app = BackpropApp(config=config)
+@pytest.mark.parametrize(
+    "changes",
+    [  # a non-finite value within an epoch; a cost above the bound at an epoch's end
+        {"eta": 1e6, "activation": "linear", "output_activation": "linear", "cost": "quadratic"},
+        {"dataset": "sine", "dataset_options": {}, "sizes": [1, 16, 1], "eta": 50.0,
+         "output_activation": "linear", "cost": "quadratic"},
+    ],
+    ids=["non-finite", "cost-bound"],
+)  # fmt: skip
+async def test_the_status_bar_and_the_divergence_notice_name_the_same_step(
+    app_xor_config, changes
+) -> None:
+    """The notice names the status bar's step, and an epoch only as the status bar does."""
+    app = BackpropApp(config=app_xor_config.replace(**changes))
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await wait_until(pilot, lambda: app.trainer is not None, "the network")
         await pilot.press("space")
@@ -113,7 +122,9 @@ async def test_the_status_bar_and_the_divergence_notice_name_the_same_step(app_x
         status = app.main.status.text
     shown = re.search(r"│ step ([\d,]+) │", status)
     assert shown is not None and f"diverged at step {shown.group(1)}:" in notice
-    assert "epoch" not in notice  # the status bar's epoch is the only one said
+    epochs = re.findall(r"epoch (\d+)", notice)  # "(after epoch 1)" when the cost rule fired
+    assert all(f"epoch {epoch}/" in status for epoch in epochs), (notice, status)
+    assert bool(epochs) == ("bound" in notice)
 
 
 async def test_the_preset_list_shows_the_longest_name_on_one_line() -> None:
