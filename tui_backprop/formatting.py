@@ -47,6 +47,11 @@ def scientific(value: float | None, digits: int = 2) -> str:
     return f"{value:.{digits}e}"
 
 
+def counted(count: int, noun: str) -> str:
+    """A count with its noun, singular for one: "1 epoch", "2 epochs", "7,200 steps"."""
+    return f"{count:,} {noun}" + ("" if count == 1 else "s")
+
+
 def percent(fraction: float | None, decimals: int = 1) -> str:
     """A fraction in [0, 1] as a percentage: 0.973 → "97.3%"."""
     if _missing(fraction):

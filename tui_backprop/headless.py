@@ -16,7 +16,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from tui_backprop.atomic import AtomicFile, WriteError
 from tui_backprop.data import Dataset
 from tui_backprop.engine import Network
-from tui_backprop.formatting import fixed, percent
+from tui_backprop.formatting import counted, fixed, percent
 from tui_backprop.training import EpochRecord, RunConfig, Snapshot, Trainer
 from tui_backprop.training.states import USABLE_END_STATES
 
@@ -103,7 +103,8 @@ class HeadlessRun:
     def _print_summary(self, final: Snapshot) -> None:
         """One line: how the run ended and what it reached."""
         seconds = time.perf_counter() - self._started
-        parts = [f"{final.state}: {final.epoch} epochs, {final.step:,} steps in {seconds:.1f} s"]
+        done = f"{counted(final.epoch, 'epoch')}, {counted(final.step, 'step')}"
+        parts = [f"{final.state}: {done} in {seconds:.1f} s"]
         if final.test_accuracy is not None:
             parts.append(f"test accuracy {percent(final.test_accuracy, 2)}")
         if final.test_cost is not None:

@@ -18,6 +18,7 @@ from tui_backprop import exit_status
 from tui_backprop.atomic import AtomicFile, WriteError, check_writable
 from tui_backprop.data import Dataset, load_dataset
 from tui_backprop.engine import Network
+from tui_backprop.formatting import counted
 from tui_backprop.interrupts import stop_on_signals
 from tui_backprop.training import DEFAULT_PRESET, RunConfig, apply_overrides
 from tui_backprop.training.model_io import read_model, require_same_network, save_model
@@ -119,7 +120,9 @@ def run(args: argparse.Namespace) -> int:
 
     plan_ = plan(args)
     if plan_.loaded and not args.quiet:
-        print(f"{plan_.loaded}; training it for {plan_.config.epochs} epochs", flush=True)
+        print(
+            f"{plan_.loaded}; training it for {counted(plan_.config.epochs, 'epoch')}", flush=True
+        )
     with stop_on_signals() as interrupts:
         metrics = AtomicFile(plan_.metrics) if plan_.metrics is not None else None
         try:

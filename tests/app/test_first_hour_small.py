@@ -20,8 +20,8 @@ async def test_heatmap_names_its_neurons_before_a_step_and_explains_a_partial_ba
     app = BackpropApp(preset="spiral")
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_until(pilot, lambda: app.trainer is not None, "the first network")
-        await wait_until(pilot, lambda: "16 neurons" in panel_text(app, "deltas"), "the title")
-        assert "× 0" not in panel_text(app, "deltas")
+        await wait_until(pilot, lambda: "δ^1" in panel_text(app, "deltas"), "the title")
+        assert "× 0" not in panel_text(app, "deltas") and "16 neurons" in panel_text(app, "deltas")
     snapshots = preset_snapshots("digits", 144)
     app = BackpropApp(preset="digits")
     async with app.run_test(size=(120, 40)) as pilot:
@@ -56,9 +56,9 @@ async def test_a_finished_run_is_said_by_the_status_bar_not_a_toast_over_the_map
         await wait_until(pilot, lambda: app.trainer is not None, "the first network")
         await pilot.press("space")
         await wait_until(pilot, lambda: "finished" in app.main.status.text, "the end")
-        assert "✓ finished │ pace 50/s │ epoch 2/2" in app.main.status.text
         await pilot.pause(0.3)
         assert "Training finished" not in screen_text(app)
+        assert "✓ finished │ pace 50/s │ epoch 2/2" in app.main.status.text
         assert "brighter = surer" in panel_text(app, "output-map")  # its legend uncovered
 
 
@@ -92,18 +92,28 @@ async def test_the_loss_legend_sits_on_the_border_not_over_the_curves(size) -> N
     app = BackpropApp(preset="spiral")
     async with app.run_test(size=size) as pilot:
         await show_on_app(pilot, app, snapshot)
-        await wait_until(pilot, lambda: "━━ train" in panel_text(app, "loss"), "the legend")
+        loss = lambda: panel_text(app, "loss")  # noqa: E731
+        await wait_until(pilot, lambda: "┬" in loss() and "test" in loss(), "the plot, legend")
         lines = panel_text(app, "loss").splitlines()
     assert "━━ test" in lines[-1] and "━━ batch" in lines[-1]  # the bottom border
     inside = [line for line in lines if "┤" in line]  # the rows with y ticks
     assert inside and not any(word in line for line in inside for word in ("train", "test"))
 
 
-async def test_the_status_bar_and_the_divergence_notice_name_the_same_step(app_xor_config) -> None:
-    config = app_xor_config.replace(
-        eta=1e6, activation="linear", output_activation="linear", cost="quadratic"
-    )
-    app = BackpropApp(config=config)
+@pytest.mark.parametrize(
+    "changes",
+    [  # a non-finite value within an epoch; a cost above the bound at an epoch's end
+        {"eta": 1e6, "activation": "linear", "output_activation": "linear", "cost": "quadratic"},
+        {"dataset": "sine", "dataset_options": {}, "sizes": [1, 16, 1], "eta": 50.0,
+         "output_activation": "linear", "cost": "quadratic"},
+    ],
+    ids=["non-finite", "cost-bound"],
+)  # fmt: skip
+async def test_the_status_bar_and_the_divergence_notice_name_the_same_step(
+    app_xor_config, changes
+) -> None:
+    """The notice names the status bar's step, and an epoch only as the status bar does."""
+    app = BackpropApp(config=app_xor_config.replace(**changes))
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await wait_until(pilot, lambda: app.trainer is not None, "the network")
         await pilot.press("space")
@@ -112,7 +122,9 @@ async def test_the_status_bar_and_the_divergence_notice_name_the_same_step(app_x
         status = app.main.status.text
     shown = re.search(r"│ step ([\d,]+) │", status)
     assert shown is not None and f"diverged at step {shown.group(1)}:" in notice
-    assert "epoch" not in notice  # the status bar's epoch is the only one said
+    epochs = re.findall(r"epoch (\d+)", notice)  # "(after epoch 1)" when the cost rule fired
+    assert all(f"epoch {epoch}/" in status for epoch in epochs), (notice, status)
+    assert bool(epochs) == ("bound" in notice)
 
 
 async def test_the_preset_list_shows_the_longest_name_on_one_line() -> None:
@@ -122,3 +134,23 @@ async def test_the_preset_list_shows_the_longest_name_on_one_line() -> None:
         await pilot.press("tab", "enter")  # the preset list, opened
         await wait_until(pilot, lambda: "circles" in screen_text(app), "the list")
         assert "learning-slowdown-cross-entropy" in screen_text(app)
+
+
+# -- 7. (found in a later trial) the help's footer offers the help's keys --------------------
+
+
+async def test_the_help_footer_offers_only_the_keys_the_help_answers() -> None:
+    """Over the help, the footer said "space Run/Pause … q Quit", but space does nothing
+    there and q closes the help: it now names the one key, and space starts nothing."""
+    app = BackpropApp(preset="spiral")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: app.trainer is not None, "the first network")
+        await pilot.press("question_mark")
+        footer = lambda: screen_text(app).splitlines()[-1]  # noqa: E731
+        await wait_until(pilot, lambda: "Close help" in footer(), "the help's footer")
+        assert "Run/Pause" not in footer() and "Quit" not in footer()
+        await pilot.press("space")
+        assert "idle" in app.main.status.text
+        await pilot.press("q")  # closes the help, as the footer's esc does
+        await wait_until(pilot, lambda: "Run/Pause" in footer(), "the main footer")
+        assert app.return_code is None

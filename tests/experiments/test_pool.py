@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import time
 
 from rich.console import Console
 
@@ -26,6 +27,21 @@ def test_worker_processes_report_every_epoch_of_every_run() -> None:
     for index in (0, 1):
         assert [e for i, e, _ in seen if i == index] == [1, 2, 3]
     assert {total for _, _, total in seen} == {3}
+
+
+def test_reports_still_queued_when_the_runs_end_are_all_delivered() -> None:
+    """A slow on_epoch (a terminal redrawing its bars) falls behind the workers: the
+    reports left in the queue when the last run ends still reach it, in order."""
+    config = apply_overrides(load_preset("xor"), ["epochs=4"]).to_dict()
+    seen: list[tuple[int, int, int]] = []
+
+    def slow(*report: int) -> None:
+        time.sleep(0.2)
+        seen.append(report)
+
+    with open_executor(None, 1) as executor:
+        run_all(executor, [(train_job, (config,))], lambda i, r: None, slow)
+    assert [epoch for _, epoch, _ in seen] == [1, 2, 3, 4]
 
 
 def test_the_bars_show_each_runs_epochs_on_a_terminal() -> None:

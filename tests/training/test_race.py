@@ -3,6 +3,8 @@ and a race can be stopped between parameters."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 
 from tui_backprop.engine import Network
@@ -66,3 +68,24 @@ def test_a_race_stops_between_parameters() -> None:
     assert not final.leg(CENTRED).finished
     assert final.finished  # nothing more will come
     assert final.ratio(ONE_SIDED) is None
+
+
+def test_a_quick_leg_keeps_its_shortest_repeat_as_backprop_does(monkeypatch) -> None:
+    """A single run of a few passes is mostly start-up: a leg shorter than TIMING_SECONDS
+    runs again and keeps its shortest time, so on a tiny network the one-sided difference
+    (P + 1 passes) no longer looks slower than the centred one (2P) (issue 12, item 5)."""
+    from tui_backprop.training import race
+
+    real, timed = race.numerical_gradient, {"one_sided": [], "centred": []}
+
+    def first_run_slow(*args, **kwargs):
+        result = real(*args, **kwargs)
+        start_up = 0.01 if not timed[kwargs["method"]] else 0.0  # the first run's cost
+        timed[kwargs["method"]].append(result.seconds + start_up)
+        return dataclasses.replace(result, seconds=timed[kwargs["method"]][-1])
+
+    monkeypatch.setattr(race, "numerical_gradient", first_run_slow)
+    final = run_race(*small_problem((2, 3, 1)), lambda report: None)
+    for name, method in ((ONE_SIDED, "one_sided"), (CENTRED, "centred")):
+        assert len(timed[method]) > 1
+        assert final.leg(name).seconds == min(timed[method]) < timed[method][0]

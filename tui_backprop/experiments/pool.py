@@ -149,11 +149,13 @@ def _epoch_reports(on_epoch: EpochCallback | None) -> Iterator[Any]:
         stop = threading.Event()
 
         def drain() -> None:
-            while not stop.is_set():
+            # until stopped and empty: the last reports may still wait when the runs end
+            while True:
                 try:
                     on_epoch(*queue.get(timeout=0.1))
                 except (Empty, EOFError, OSError):
-                    continue
+                    if stop.is_set():
+                        return
 
         thread = threading.Thread(target=drain, name="epoch-reports", daemon=True)
         thread.start()

@@ -6,7 +6,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Markdown
+from textual.widgets import Footer, Markdown
 
 HELP = """\
 # tui-backprop
@@ -113,12 +113,14 @@ class HelpScreen(ModalScreen[None]):
     """A modal page of help; any of escape, q or ? closes it."""
 
     BINDINGS = [
-        Binding("escape,q,question_mark", "dismiss", "Close help"),
+        Binding("escape,q,question_mark", "dismiss", "Close help", key_display="esc"),
     ]
 
     def compose(self) -> ComposeResult:
-        """The help text in a scrollable box."""
+        """The help text in a scrollable box, and a footer of the keys that work here (the
+        main screen's footer, seen behind, would offer keys the help does not answer)."""
         with VerticalScroll(id="help-box") as box:
             box.border_title = "Help"
-            box.border_subtitle = "esc closes"
+            box.border_subtitle = "↑ ↓ PgDn scroll · esc closes"
             yield Markdown(HELP, id="help-text")
+        yield Footer()

@@ -40,6 +40,8 @@ FILE_FIELDS = {
     "csv": (("path", "label"), "a CSV file: numeric feature columns and a label column"),
     "mnist": (("path",), "optional: your copy (IDX folder, mnist.pkl.gz, mnist.npz)"),
 }
+#: what an empty field means, written in it
+PLACEHOLDERS = {"label": "empty: the last column"}
 #: every field that can carry an error, in display order
 FIELDS = (
     "preset",
@@ -147,7 +149,11 @@ class ExperimentForm(VerticalScroll, can_focus=False):
     def _input(self, name: str) -> Input:
         """A compact text field for a config field."""
         return FormInput(
-            self._text_of(name), id=f"field-{name}", compact=True, select_on_focus=False
+            self._text_of(name),
+            placeholder=PLACEHOLDERS.get(name, ""),
+            id=f"field-{name}",
+            compact=True,
+            select_on_focus=False,
         )
 
     def _select(self, name: str, options: list[tuple[str, str]]) -> Select[str]:

@@ -104,6 +104,7 @@ def ratio_words(snapshot: Snapshot) -> list[str]:
         f"layer {first} vs layer {last}: {then} at step {then_step}\n→ {now} now, at step {step}",
         f"layer {first} vs {last}: {then} at step {then_step}\n→ {now} now (step {step})",
         f"{first} vs {last}: {then} at step {then_step}\n→ {now} now",
+        f"{first} vs {last}: {then} → {now} now",  # one line, the moments kept
     ]
 
 
@@ -266,12 +267,15 @@ class GradientPanel(SnapshotPanel):
         ‖∇b^l‖), for a panel too small for the plot."""
         width = max(self.size.width, 1)
         count = len(snapshot.grad_norm_b)
-        ratio = fit_text([words for words in ratio_words(snapshot) if "\n" not in words], width)
+        # two lines for the ratio when a row is left under the layers: start and now
+        two_lines = self.size.height - 1 - count >= 1
+        candidates = [words for words in ratio_words(snapshot) if two_lines or "\n" not in words]
+        ratio = fit_text(candidates, width)
         lines = [Text(ratio, style=Style(bold=True), no_wrap=True, overflow="ellipsis")]
         kind = "∇w" if self.show_weights else "∇b"
         norms = getattr(snapshot.steps_history, f"grad_norm_{kind[1]}")
         current = getattr(snapshot, f"grad_norm_{kind[1]}")
-        for layer in range(min(count, max(self.size.height - 1, 0))):
+        for layer in range(min(count, max(self.size.height - 1 - ratio.count("\n"), 0))):
             name, value = f"{layer + 1} {kind} ", scientific(current[layer])
             column = norms[:, layer] if norms.ndim == 2 and norms.shape[1] > layer else []
             spark_width = max(width - len(name) - len(value) - 1, 0)

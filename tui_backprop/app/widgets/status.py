@@ -92,8 +92,10 @@ class StatusBar(Widget):
         """The line as plain text (what a user reads)."""
         return self._line().plain
 
-    def _parts(self, short: bool) -> list[tuple[str, str]]:
-        """The pieces of the line with their styles; ``short`` (a narrow bar) drops the hint."""
+    def _parts(self, level: int) -> list[tuple[str, str]]:
+        """The pieces of the line with their styles, shorter at each ``level``: 1 drops the
+        hint and shortens samples/s, 2 (an 80-column bar) also drops the step and the speed
+        and, beside an accuracy, the cost, so that the accuracies still fit."""
         s = self.snapshot
         parts: list[tuple[str, str]] = [(f"{GLYPHS.get(self.state, '?')} {self.state}", "bold")]
         if self.viewing is not None:
@@ -103,13 +105,14 @@ class StatusBar(Widget):
             parts.append((self.pace, ""))
         if s is not None:
             parts.append((f"epoch {s.epoch}/{s.epochs}", ""))
-            parts.append((f"step {s.step:,}", ""))
+            if level < 2:
+                parts.append((f"step {s.step:,}", ""))
         if s is not None and s.step:
             # every number says which set it is measured on
-            if s.train_cost is not None:
-                parts.append((f"train cost {number(s.train_cost, 4)}", ""))
-            else:
+            if s.train_cost is None:
                 parts.append((f"batch cost {number(s.batch_cost, 4)}", ""))
+            elif level < 2 or s.train_accuracy is None:
+                parts.append((f"train cost {number(s.train_cost, 4)}", ""))
             if s.train_accuracy is not None:
                 accuracy = f"acc train {percent(s.train_accuracy)}"
                 if s.test_accuracy is not None:
@@ -117,22 +120,22 @@ class StatusBar(Widget):
                 parts.append((accuracy, ""))
         if self.eta is not None:
             parts.append((f"η {number(self.eta, 4)}", ""))
-        if s is not None and s.state == RunState.RUNNING:
-            unit = "/s" if short else " samples/s"
+        if s is not None and s.state == RunState.RUNNING and level < 2:
+            unit = "/s" if level else " samples/s"
             parts.append((f"{compact(s.samples_per_second)}{unit}", "dim"))
-        if self.viewing is not None and not short:
+        if self.viewing is not None and not level:
             parts.append((", earlier · . later · b branch from here · space back to live", "dim"))
-        elif self.note and not short:
+        elif self.note and not level:
             parts.append((self.note, "dim"))
         return parts
 
-    def _line(self, short: bool | None = None) -> Text:
-        """The status line, shortened when the full one does not fit."""
-        if short is None:
+    def _line(self, level: int | None = None) -> Text:
+        """The status line, at the first level of shortening that fits."""
+        if level is None:
             width = self.size.width - 2 if self.size.width else 10_000
-            short = self._line(short=False).cell_len > width
+            level = next((lv for lv in (0, 1) if self._line(lv).cell_len <= width), 2)
         line = Text(no_wrap=True, overflow="ellipsis")
-        for i, (chunk, style) in enumerate(self._parts(short)):
+        for i, (chunk, style) in enumerate(self._parts(level)):
             if i:
                 line.append(" │ ", "dim")
             line.append(chunk, style)
