@@ -82,6 +82,30 @@ async def test_enter_on_a_misclassified_image_opens_the_inspector_on_it() -> Non
         assert trainer.step_count == steps and (trainer.net.weights[0] == weights).all()
 
 
+async def test_enter_inspects_an_image_while_the_run_goes_on_at_max_pace() -> None:
+    """The view may show an evaluation a few epochs behind a running run: enter still
+    inspects the image with the network that evaluation measured."""
+    app = BackpropApp(preset="digits", config=load_preset("digits").replace(epochs=1_000))
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await wait_until(pilot, lambda: app.trainer is not None, "the network")
+        await pilot.press("M", "space")
+        await wait_until(pilot, lambda: app.latest is not None and app.latest.epoch >= 3, "3")
+        await pilot.press("c")
+        await wait_until(pilot, lambda: isinstance(app.screen, ClassesScreen), "the matrix")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: app.main.view == "inspect", "the inspector")
+        assert "test image" in app.main.inspector.page_text
+        assert "no longer kept" not in screen_text(app)
+        await pilot.pause(0.5)  # the run goes on, the chosen image stays
+        assert app.trainer.state == "running" and "test image" in app.main.inspector.page_text
+        await pilot.press("space")
+        await wait_until(pilot, lambda: "paused" in app.main.status.text, "the pause")
+        await pilot.press("n")  # a step of the run's own replaces it
+        await wait_until(
+            pilot, lambda: app.main.inspector.page_text.startswith("step "), "the new step"
+        )
+
+
 async def test_the_classes_tab_is_reachable_with_v_at_80x24() -> None:
     """On a small terminal the views' tabs end with Classes; v reaches it and it opens the
     matrix (the footer offers its keys), and leaving comes back to all panels."""

@@ -180,3 +180,33 @@ def test_a_snapshot_without_parameters_cannot_be_restored():
     other.request_parameters()
     with pytest.raises(ValueError, match="sizes"):
         trainer.restore(other.step())
+
+
+def test_the_network_of_an_earlier_evaluation_stays_at_hand_for_its_test_samples():
+    """A view may show an evaluation some epochs behind the run: the trainer still has the
+    network that evaluation measured (its worst samples' outputs come out of it again), and
+    forgets evaluations beyond the latest EVALUATED_COUNT."""
+    from tui_backprop.engine import Network
+    from tui_backprop.training import load_preset
+    from tui_backprop.training.inspection import load_parameters
+    from tui_backprop.training.steps import EVALUATED_COUNT
+
+    seen = {}  # each evaluation's classes, by epoch
+
+    def keep(snapshot) -> None:
+        """Note the test set by class of every evaluation."""
+        if snapshot.classes is not None:
+            seen.setdefault(snapshot.epoch, snapshot.classes)
+
+    config = load_preset("digits").replace(epochs=EVALUATED_COUNT + 4, eval_every=1)
+    trainer = Trainer(config, listener=keep, report_every_seconds=0, report_every_steps=1)
+    trainer.run()
+    assert sorted(seen) == list(range(1, config.epochs + 1))
+    assert trainer.evaluated_network(seen[2]) is None  # 18 evaluations ago
+    recent = seen[config.epochs - 3]
+    checkpoint = trainer.evaluated_network(recent)
+    assert checkpoint is not None and checkpoint.epoch == config.epochs - 3
+    net = Network(**config.network_arguments())
+    load_parameters(net, checkpoint.parameters)
+    outputs = net.feedforward(trainer.dataset.X_test[recent.worst])
+    np.testing.assert_allclose(outputs, recent.worst_outputs, rtol=1e-12)

@@ -14,6 +14,7 @@ import numpy as np
 
 from tui_backprop.engine import Gradients
 from tui_backprop.training import divergence
+from tui_backprop.training.confusion import TestClasses
 from tui_backprop.training.diagnoses import SLOW_SLOPE_SHARE, Diagnosis, RunFacts, diagnose
 from tui_backprop.training.evaluator import EpochRecord
 from tui_backprop.training.inspection import Checkpoint, Parameters, StepDetail, copy_gradients
@@ -23,16 +24,24 @@ from tui_backprop.training.states import RunState
 #: the last finite parameters are copied at every epoch's start and this often in between,
 #: so that a divergence can be replayed from them (a copy per step would cost the hot path)
 MARK_EVERY_STEPS = 256
+#: the networks of the latest evaluations kept for inspecting their test samples: at most
+#: this many, and within this many bytes (at least the latest)
+EVALUATED_COUNT, EVALUATED_BYTES = 16, 16 << 20
 
 
 class Steps:
     """Mini-batch steps and epoch ends for ``Trainer``."""
 
-    @property
-    def last_evaluated(self) -> Checkpoint | None:
-        """The parameters and counters at the latest evaluation within the cost rule, with
-        that evaluation (immutable copies: safe to read from any thread)."""
-        return self._watch.good
+    _evaluated: tuple[Checkpoint, ...] = ()  # the networks of the latest evaluations
+
+    def evaluated_network(self, classes: TestClasses) -> Checkpoint | None:
+        """The parameters and counters at the evaluation that produced ``classes`` (one of
+        the latest few; None when it is older), with that evaluation. Safe from any thread:
+        checkpoints are immutable and the tuple is replaced, never changed."""
+        for checkpoint in reversed(self._evaluated):
+            if checkpoint.evaluation is not None and checkpoint.evaluation.classes is classes:
+                return checkpoint
+        return None
 
     def _before_steps(self) -> None:
         """Shuffle at an epoch's start, mark the parameters when due, and note a new η."""
@@ -142,7 +151,11 @@ class Steps:
             reason = f"{reason} (after epoch {self.epoch})"
             self._declare(self._watch.cost_rule(self.step_count, reason))
             return
-        self._watch.good = self._checkpoint()
+        self._watch.good = checkpoint = self._checkpoint()
+        # a view may show an evaluation a few epochs behind the run (at max pace an epoch
+        # of digits takes 0.15 s): keep the latest few, within EVALUATED_BYTES
+        keep = max(1, min(EVALUATED_COUNT, EVALUATED_BYTES // max(checkpoint.parameters.nbytes, 1)))
+        self._evaluated = (*self._evaluated, checkpoint)[-keep:]
         if last:
             self.state = RunState.FINISHED
             self.message = f"finished {self.epoch} epochs"

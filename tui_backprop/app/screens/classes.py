@@ -169,10 +169,13 @@ class ClassesKeys:
     def inspect_test_sample(self, sample: TestSample) -> None:
         """The inspector on one test sample: BP1–BP4 of a step on it alone, from the network
         of the evaluation that chose it; the run is not touched."""
-        checkpoint = self.trainer.last_evaluated if self.trainer is not None else None
-        evaluated = checkpoint.evaluation if checkpoint is not None else None
-        if evaluated is None or evaluated.classes is not sample.classes:
-            self.notify("That evaluation's network is gone (a new run or a rewind): press c again.")
+        trainer = self.trainer
+        checkpoint = trainer.evaluated_network(sample.classes) if trainer is not None else None
+        if checkpoint is None:
+            self.notify(
+                "That evaluation's network is no longer kept (a new run, or a moment rewound "
+                "to long ago): open c on a later moment."
+            )
             return
         dataset, config = self.trainer.dataset, self.trainer.config
         detail = one_sample_step(

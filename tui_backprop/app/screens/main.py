@@ -83,7 +83,7 @@ class MainScreen(Screen[None]):
     #: change what the panels show
     BINDINGS = [
         Binding("space", "app.toggle_run", "Run/Pause"),
-        Binding("n", "app.step", "Step"),
+        Binding("n", "step", "Step"),
         Binding("r", "app.reset", "Reset"),
         Binding("plus", f"app.scale_eta({ETA_FACTOR})", "η×", key_display="+", group=ETA_KEYS),
         Binding("minus", f"app.scale_eta({1 / ETA_FACTOR})", "η÷", key_display="-", group=ETA_KEYS),
@@ -228,6 +228,11 @@ class MainScreen(Screen[None]):
         self.inspector.select(event.layer_index, event.neuron)
         self.set_view("inspect")
 
+    def action_step(self) -> None:
+        """One step (n): the inspector shows it, even over a test sample chosen for it."""
+        self.inspector.unpin()
+        self.app.action_step()
+
     def action_next_view(self) -> None:
         """On a narrow terminal, go to the next view."""
         self.next_view()
@@ -268,6 +273,8 @@ class MainScreen(Screen[None]):
             self.app.action_classes()
         self.query_one("#main").set_classes(f"-view-{view}")  # one restyle, not two
         self.view = view
+        if view != "inspect":  # a test sample chosen for the inspector is let go
+            self.inspector.unpin()
         if view == "inspect":
             self.inspector.focus()
         elif view == "maps":

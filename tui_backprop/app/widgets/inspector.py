@@ -49,6 +49,7 @@ class InspectorPanel(VerticalScroll):
         self.step_number = 0  # the step inspected
         self.title: str | None = None  # what the record is when not one of the run's steps
         self.note: str = ""  # a line under the title saying where such a record came from
+        self.pinned = False  # True: such a record stays until ``unpin`` (the run goes on)
         self.latest_step = 0  # the run's latest step
         self.layer_index = -1  # engine index (0 = first hidden); −1 starts at the output
         self.neuron = 0
@@ -65,7 +66,7 @@ class InspectorPanel(VerticalScroll):
         """Inspect the snapshot's step when it carries one in full; note how far behind the
         inspected step is otherwise."""
         detail = snapshot.step_detail
-        if detail is not None:
+        if detail is not None and not self.pinned:
             self.record, self.step_number, self.title, self.note = detail, detail.step, None, ""
         self.latest_step = snapshot.step
         if detail is not None or self.is_on_screen:
@@ -74,7 +75,7 @@ class InspectorPanel(VerticalScroll):
     def clear(self) -> None:
         """A new network: nothing to inspect yet."""
         self.record, self.step_number, self.latest_step = None, 0, 0
-        self.title, self.note = None, ""
+        self.title, self.note, self.pinned = None, "", False
         self._redraw()
 
     def show_step(
@@ -83,11 +84,15 @@ class InspectorPanel(VerticalScroll):
         """Inspect a given step (or none); the selection stays where it was, clamped.
 
         ``title`` and ``note`` name a record that is not one of the run's steps (a test
-        sample's step, not applied); the run's next step in full replaces it.
+        sample's step, not applied): it stays, while the run goes on, until ``unpin``.
         """
         self.record, self.step_number, self.latest_step = record, step, step
-        self.title, self.note = title, note
+        self.title, self.note, self.pinned = title, note, title is not None
         self._redraw()
+
+    def unpin(self) -> None:
+        """Let the run's next step in full replace a record shown with a title."""
+        self.pinned = False
 
     def select(self, layer: int, neuron: int = 0, sample: int | None = None) -> None:
         """Point the inspector at a neuron (from the neuron maps or a test)."""
