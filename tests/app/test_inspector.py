@@ -179,6 +179,8 @@ async def test_the_help_names_the_inspector_the_race_and_the_maps() -> None:
         while not isinstance(app.screen, HelpScreen):
             await pilot.pause(0.02)
         box = app.screen.query_one("#help-box", VerticalScroll)
+        while box.max_scroll_y == 0:  # laid out: taller than its box at 80×24
+            await pilot.pause(0.02)
         inside = box.scrollable_content_region  # not the border, the scroll bar, the app
 
         def page() -> list[str]:
