@@ -3,12 +3,17 @@ beside the book's on vanishing-gradients."""
 
 from __future__ import annotations
 
+import pytest
 from textual.geometry import Region
 from textual.widget import Widget
 
 from tui_backprop.app import BackpropApp
 from tui_backprop.formatting import number
 from tui_backprop.training import load_preset
+
+
+#: the cells a bar is drawn with
+BARS = "█▏▎▍▌▋▊▉"
 
 
 def drawn(widget: Widget) -> str:
@@ -50,14 +55,40 @@ async def test_cross_entropy_keeps_delta_as_a_minus_y() -> None:
     assert "slows" not in text
 
 
-async def test_vanishing_gradients_shows_the_books_bars_beside_ours() -> None:
-    """Four hidden layers: ours and the book's 0.003 … 0.285, with the source."""
-    text, detail = await speed_after_one_step("vanishing-gradients", size=(120, 50))
-    assert text.count("book ") >= 4
-    for value in ("0.003", "0.017", "0.07", "0.285"):
-        assert value in text
-    assert "chapter 5" in text
-    assert "Saturated / dead" in text
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_vanishing_gradients_shows_the_books_bars_beside_ours(size) -> None:
+    """Four hidden layers: on the screen (the Speed tab at 80×24, beside the inspector at
+    120×40), a bar of ours then a bar of the book's for each, with 0.003 … 0.285."""
+    from tests.app.screen import screen_text
+
+    app = BackpropApp(preset="vanishing-gradients", config=load_preset("vanishing-gradients"))
+    async with app.run_test(size=size) as pilot:
+        while app.trainer is None:
+            await pilot.pause(0.01)
+        await pilot.press("n", "i", *(["v"] if size[0] < 120 else []))
+        while app.latest is None or app.latest.step_detail is None:
+            await pilot.pause(0.02)
+        await pilot.pause()
+        left = app.main.query_one("#speed-box").region.x  # the inspector is on its left
+        lines = [line[left:] for line in screen_text(app).splitlines()]
+        bars = set(BARS)
+        ours = [line for line in lines if " ours " in line and bars & set(line)]
+        books = [line for line in lines if " book " in line and bars & set(line)]
+        assert len(ours) == 5 and len(books) == 4
+        for layer, value in enumerate(("0.003", "0.017", "0.07 ", "0.285")):
+            book_line = books[layer]
+            assert value in book_line
+            ours_line = lines[lines.index(book_line) - 1]  # ours just above the book's
+            assert f" {layer + 1} " in ours_line and " ours " in ours_line
+            norm = app.latest.grad_norm_b[layer]
+            assert number(norm, 3) in ours_line
+        assert any("the book 95×" in line for line in lines)
+        assert "chapter 5" in drawn(app.main.speed)  # the source
+        if size[0] < 120:  # the Speed tab has the keys: end scrolls to the saturation
+            assert "Saturated / dead" not in screen_text(app)
+            await pilot.press("end")
+            await pilot.pause()
+            assert "Saturated / dead" in screen_text(app)
 
 
 async def test_the_heatmap_marks_dead_neurons_beside_delta() -> None:

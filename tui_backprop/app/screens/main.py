@@ -272,6 +272,8 @@ class MainScreen(Screen[None]):
             self.inspector.focus()
         elif view == "maps":
             self.neuron_maps.focus()
-        elif self.focused in (self.inspector, self.neuron_maps):
+        elif view == "speed":  # ↑ ↓ scroll what does not fit at 80×24
+            self.query_one("#speed-box").focus()
+        elif self.focused in (self.inspector, self.neuron_maps, self.query_one("#speed-box")):
             self.set_focus(None)
         self.post_message(self.ViewChanged(view))

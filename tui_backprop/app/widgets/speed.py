@@ -1,11 +1,12 @@
-"""Speed of learning: the output error split (BP1), ‖δ^l‖ per layer beside the book's, and
-which neurons are saturated or dead.
+"""Speed of learning: ‖δ^l‖ per layer beside the book's, the output error split (BP1), and
+which neurons are saturated or dead. Each section fits a 36-column panel (beside the
+inspector at 120 columns); the speeds come first, so the book's bars show at 80×24 too.
 
+- **Speeds**: ‖∇b^l‖ = ‖mean δ^l‖ per layer on a log scale, and the book's values when the
+  preset carries them (its ``[book]`` table).
 - **Split**: for each output neuron, ∇_aC, σ'(z^L) and their product δ^L (means over the
   mini-batch): with the quadratic cost a saturated σ'(z^L) makes δ^L small however wrong a
   is (chapter 3's learning slowdown); with the cross-entropy σ' cancels and δ^L = a − y.
-- **Speeds**: ‖∇b^l‖ = ‖mean δ^l‖ per layer on a log scale, and the book's values when the
-  preset carries them (its ``[book]`` table).
 - **Saturation**: one cell per neuron, filled when saturated (σ' below 1 % of its maximum
   for every sample) or dead (ReLU, z ≤ 0 for every sample).
 """
@@ -13,6 +14,7 @@ which neurons are saturated or dead.
 from __future__ import annotations
 
 import math
+import textwrap
 from dataclasses import replace
 
 import numpy as np
@@ -34,10 +36,24 @@ BOOK = Style(color="rgb(230,159,0)")
 WARN = Style(color="rgb(230,159,0)", bold=True)
 #: the widest bar
 BAR = 24
+#: cells before a bar ("  j 1   σ′(z^L) ") and after it (a value such as 0.00201)
+ROW_LABEL = 16
+NUMBER = 7
 #: output neurons shown in the split (those with the largest error first)
 SPLIT_ROWS = 4
 #: how many times smaller than the largest speed the log scale reaches
 LOG_SPAN = 1e3
+
+
+def wrapped(text: str, width: int, style: Style = DIM, indent: int = 2) -> list[Text]:
+    """``text`` as lines of at most ``width`` cells, each indented (a narrow panel wraps)."""
+    lines = textwrap.wrap(text, max(width - indent, 12), break_on_hyphens=False)
+    return [Text(" " * indent + line, style=style) for line in lines]
+
+
+def samples(m: int) -> str:
+    """ "1 sample", "10 samples"."""
+    return f"{m} sample" if m == 1 else f"{m} samples"
 
 
 def bar(fraction: float, width: int) -> str:
@@ -49,17 +65,40 @@ def bar(fraction: float, width: int) -> str:
     return "█" * full + ("" if rest == 0 else " ▏▎▍▌▋▊▉"[rest])
 
 
-def split_lines(snapshot: Snapshot, arch: Architecture, bar_width: int = BAR) -> list[Text]:
+def row(
+    label: str,
+    fraction: float,
+    value: float,
+    width: int,
+    colour: Style = OURS,
+    note: str = "",
+    note_optional: bool = False,
+) -> list[Text]:
+    """One labelled bar and its value; ``note`` beside it, or if there is no room under it
+    (or nowhere, when ``note_optional``: a heading says it already)."""
+    bar_width = min(max(width - ROW_LABEL - NUMBER - 1, 6), BAR)
+    cells = Text.assemble(
+        (f"{label:<{ROW_LABEL}}", DIM),
+        (f"{bar(fraction, bar_width):<{bar_width}} ", colour),
+        f"{number(value, 3):<{NUMBER}}",
+    )
+    note_style = WARN if note.startswith("←") else DIM
+    if not note or (note_optional and cells.cell_len + 1 + len(note) > width):
+        return [cells]
+    if cells.cell_len + 1 + len(note) <= width:
+        return [Text.assemble(cells, " ", (note, note_style))]
+    return [cells, Text(" " * ROW_LABEL + note, style=note_style)]
+
+
+def split_lines(snapshot: Snapshot, arch: Architecture, width: int) -> list[Text]:
     """∇_aC, σ'(z^L) and δ^L per output neuron, from the latest step recorded in full."""
     detail = snapshot.step_detail
     formula = (
-        "  σ' cancels: δ^L = a − y"
-        if arch.sigma_cancels
-        else "  δ^L = ∇_aC ⊙ σ'(z^L), ∇_aC = a − y"
+        "σ' cancels: δ^L = a − y" if arch.sigma_cancels else "δ^L = ∇_aC ⊙ σ'(z^L), ∇_aC = a − y"
     )
-    title = Text.assemble(("Output error (BP1)", HEADING), (formula, DIM))
+    lines = [Text("Output error (BP1)", style=HEADING), *wrapped(formula, width)]
     if detail is None:
-        return [title, Text("  take a step (n) to split δ^L", style=DIM)]
+        return [*lines, Text("  take a step (n) to split δ^L", style=DIM)]
     grads = detail.gradients
     L = len(grads.delta) - 1
     delta = np.abs(grads.delta[L]).mean(axis=0)
@@ -69,53 +108,29 @@ def split_lines(snapshot: Snapshot, arch: Architecture, bar_width: int = BAR) ->
     error = error.mean(axis=0)
     peak = MAX_SLOPE.get(arch.output_activation, 1.0)
     scale = max(float(error.max()), float(delta.max()), 1e-12)
-    m = len(detail.X)
-    lines = [title, Text(f"  means over the mini-batch of {m} (step {detail.step})", style=DIM)]
+    lines += wrapped(f"means over {samples(len(detail.X))} (step {detail.step})", width)
     cancels = grad_a is None
-    order = np.argsort(-error, kind="stable")[:SPLIT_ROWS]
-    for j in order:
-        name = "a − y" if cancels else "∇_aC"
-        lines.append(
-            Text.assemble(
-                (f"  j {j + 1:<4}", DIM),
-                (f"{name:<8}", ""),
-                (f"{bar(error[j] / scale, bar_width):<{bar_width}} ", OURS),
-                number(float(error[j]), 3),
-            )
-        )
+    for j in np.argsort(-error, kind="stable")[:SPLIT_ROWS]:
+        neuron = f"  j {j + 1:<4}"
+        lines += row(f"{neuron}{'a − y' if cancels else '∇_aC'}", error[j] / scale, error[j], width)
         if slope is not None:
             s = float(np.asarray(slope)[:, j].mean())
-            note = " (cancels)" if cancels else ""
-            lines.append(
-                Text.assemble(
-                    (" " * 8, ""),
-                    (f"{'σ′(z^L)':<8}", ""),
-                    (f"{bar(s / peak, bar_width):<{bar_width}} ", OURS),
-                    number(s, 3),
-                    (note, DIM),
-                )
-            )
-        product = "δ^L"
+            note = "(cancels)" if cancels else ""
+            lines += row(f"{'':8}σ′(z^L)", s / peak, s, width, note=note, note_optional=True)
         slow = not cancels and delta[j] < 0.1 * error[j]
-        lines.append(
-            Text.assemble(
-                (" " * 8, ""),
-                (f"{product:<8}", ""),
-                (f"{bar(delta[j] / scale, bar_width):<{bar_width}} ", OURS),
-                number(float(delta[j]), 3),
-                ("  ← σ′ slows it" if slow else "", WARN),
-            )
-        )
+        note = "← σ′ slows it" if slow else ""
+        lines += row(f"{'':8}δ^L", delta[j] / scale, float(delta[j]), width, note=note)
     if len(error) > SPLIT_ROWS:
         lines.append(Text(f"  … {len(error) - SPLIT_ROWS} more output neurons", style=DIM))
     return lines
 
 
-def speed_lines(snapshot: Snapshot, book: BookReference | None, bar_width: int = BAR) -> list[Text]:
+def speed_lines(snapshot: Snapshot, book: BookReference | None, width: int) -> list[Text]:
     """‖δ^l‖ = ‖∇b^l‖ per layer as log-scale bars, with the book's beside the hidden ones."""
     norms = list(snapshot.grad_norm_b)
     lines = [
-        Text.assemble(("Speed of learning", HEADING), ("  ‖δ^l‖ = ‖∇b^l‖ per layer, log", DIM))
+        Text("How fast each layer learns", style=HEADING),
+        *wrapped("‖δ^l‖ = ‖∇b^l‖, log scale", width),
     ]
     values = [v for v in norms if math.isfinite(v) and v > 0]
     if book is not None:
@@ -125,64 +140,51 @@ def speed_lines(snapshot: Snapshot, book: BookReference | None, bar_width: int =
     top = max(values)
     low = top / LOG_SPAN
 
-    def log_bar(v: float) -> str:
+    def on_log_scale(v: float) -> float:
         if not (math.isfinite(v) and v > 0):
-            return ""
-        return bar(math.log(max(v, low) / low) / math.log(top / low), bar_width)
+            return 0.0
+        return math.log(max(v, low) / low) / math.log(top / low)
 
     hidden = len(norms) - 1
     for l, v in enumerate(norms):
         role = "out" if l == hidden else ""
-        lines.append(
-            Text.assemble(
-                (f"  {l + 1:<2}{role:<4}", DIM),
-                ("ours ", DIM),
-                (f"{log_bar(v):<{bar_width}} ", OURS),
-                number(v, 3),
-            )
-        )
+        lines += row(f"  {l + 1:<2}{role:<4}ours", on_log_scale(v), v, width)
         if book is not None and l < min(hidden, len(book.speeds)):
-            lines.append(
-                Text.assemble(
-                    (" " * 8, ""),
-                    ("book ", DIM),
-                    (f"{log_bar(book.speeds[l]):<{bar_width}} ", BOOK),
-                    number(book.speeds[l], 3),
-                )
-            )
+            speed = book.speeds[l]
+            lines += row(f"{'':8}book", on_log_scale(speed), speed, width, colour=BOOK)
     if book is not None:
         first, last = snapshot.compared_layers
         ratio = snapshot.first_to_last_ratio
         ours = f"ours {ratio:.1f}×" if ratio is not None else "ours –"
         theirs = book.speeds[-1] / book.speeds[0]
-        lines.append(
-            Text(
-                f"  layer {last} / layer {first}: {ours}, the book {theirs:.0f}× "
-                f"(step {snapshot.step})",
-                style=DIM,
-            )
+        lines += wrapped(
+            f"layer {last} / layer {first}: {ours} (step {snapshot.step}), the book {theirs:.0f}×",
+            width,
         )
-        lines.append(Text(f"  book: {book.source}", style=DIM, overflow="fold"))
+        lines += wrapped(f"book: {book.source}", width)
     return lines
 
 
 def saturation_lines(snapshot: Snapshot, arch: Architecture, width: int) -> list[Text]:
     """One cell per neuron and layer, filled when saturated or dead on the latest batch."""
-    title = Text.assemble(
-        ("Saturated / dead", HEADING), ("  ■ σ' < 1 % of its max (ReLU: z ≤ 0), all samples", DIM)
-    )
+    lines = [
+        Text("Saturated / dead", style=HEADING),
+        *wrapped(
+            "■ σ' < 1\u00a0% of its peak for every sample (ReLU: dead, z\u00a0≤\u00a00)", width
+        ),
+    ]
     detail = snapshot.step_detail
     if detail is None:
-        return [title, Text("  take a step (n) to see them", style=DIM)]
+        return [*lines, Text("  take a step (n) to see them", style=DIM)]
     grads = detail.gradients
     slopes = [sigma_prime_of(grads, arch, l) for l in range(len(grads.delta))]
     layers = network_saturation(grads.zs, slopes, arch.activation, arch.output_activation)
-    lines = [title]
-    room = max(width - 30, 8)
     for l, layer in enumerate(layers):
         if not layer.kind:
             lines.append(Text(f"  layer {l + 1:<3} (cannot saturate)", style=DIM))
             continue
+        count = f"  {layer.count}/{layer.mask.size} {layer.kind}"
+        room = max(width - 11 - len(count) - 4, 8)  # the label, the count, "+NNN"
         cells = "".join("■" if s else "□" for s in layer.mask[:room])
         more = f"+{layer.mask.size - room}" if layer.mask.size > room else ""
         lines.append(
@@ -190,14 +192,14 @@ def saturation_lines(snapshot: Snapshot, arch: Architecture, width: int) -> list
                 (f"  layer {l + 1:<3}", DIM),
                 (cells, WARN if layer.count else DIM),
                 (more, DIM),
-                f"  {layer.count}/{layer.mask.size} {layer.kind}",
+                count,
             )
         )
     return lines
 
 
 class SpeedPanel(Widget):
-    """The output error split, the speeds of learning (with the book's) and saturation."""
+    """The speeds of learning (with the book's), the output error split and saturation."""
 
     DEFAULT_CSS = "SpeedPanel { height: auto; }"
 
@@ -232,12 +234,10 @@ class SpeedPanel(Widget):
         if self.snapshot is None or self.architecture is None:
             return Text("take a step (n) to see how fast each layer learns", style=DIM)
         width = self.size.width
-        # room for the label, the value and a note ("← σ′ slows it") beside the bar
-        bar_width = min(max(width - 38, 6), BAR)
         return Group(
-            *split_lines(self.snapshot, self.architecture, bar_width),
+            *speed_lines(self.snapshot, self.book, width),
             Text(""),
-            *speed_lines(self.snapshot, self.book, bar_width),
+            *split_lines(self.snapshot, self.architecture, width),
             Text(""),
             *saturation_lines(self.snapshot, self.architecture, width),
         )
