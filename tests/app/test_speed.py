@@ -11,7 +11,6 @@ from tui_backprop.app import BackpropApp
 from tui_backprop.formatting import number
 from tui_backprop.training import load_preset
 
-
 #: the cells a bar is drawn with
 BARS = "█▏▎▍▌▋▊▉"
 
