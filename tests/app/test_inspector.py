@@ -163,3 +163,36 @@ async def test_n_then_i_on_xor_shows_the_trainers_step(app_xor_config: RunConfig
             await pilot.pause(0.02)
         await pilot.pause()
         assert "step 2 · layer 3/3" in app.main.inspector.page_text
+
+
+async def test_the_help_names_the_inspector_the_race_and_the_maps() -> None:
+    """Scrolled through at 80×24, the help names i, g and m with the keys inside each."""
+    from textual.containers import VerticalScroll
+
+    from tests.app.screen import screen_text
+    from tui_backprop.app.screens.help import HelpScreen
+
+    app = BackpropApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("question_mark")
+        while not isinstance(app.screen, HelpScreen):
+            await pilot.pause(0.02)
+        box = app.screen.query_one("#help-box", VerticalScroll)
+        seen = [screen_text(app)]
+        while box.scroll_y < box.max_scroll_y:
+            box.scroll_page_down(animate=False)
+            await pilot.pause()
+            seen.append(screen_text(app))
+    text = " ".join(" ".join(seen).replace("│", " ").split())
+    for words in (
+        "the inspector: BP1–BP4 of one neuron",
+        "↑ / ↓ move among",
+        "← / → among samples, [ / ] among layers",
+        "chapter 2's race",
+        "passes P + 1, 2P and 2",
+        "c stops it, esc or g",
+        "the neuron maps (2-D data)",
+        "enter or a click opens the inspector",
+    ):
+        assert words in text, words

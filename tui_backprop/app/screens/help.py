@@ -51,9 +51,9 @@ The inspector (`i`) shows each of these with the step's own numbers: z = Σ w_jk
 with its largest terms, a = σ(z) and σ'(z); BP1 at the output (∇_aC ⊙ σ'(z^L), or a − y \
 where σ' cancels) or BP2 at a hidden layer with its largest terms w_kj δ_k; BP3 and BP4 per \
 sample and as the batch mean; and the update, before and after. The Speed view beside it \
-splits δ^L into ∇_aC and σ'(z^L) (chapter 3's learning slowdown), draws ‖δ^l‖ per layer \
-next to the book's chapter 5 values when a preset carries them, and marks saturated \
-(σ' < 1 % of its maximum on every sample) and dead (ReLU, z ≤ 0) neurons.
+draws ‖δ^l‖ per layer with the book's chapter 5 values under ours when a preset carries \
+them, splits δ^L into ∇_aC and σ'(z^L) (chapter 3's learning slowdown), and marks \
+saturated (σ' < 1 % of its maximum on every sample) and dead (ReLU, z ≤ 0) neurons.
 
 ## Keys
 
@@ -80,12 +80,13 @@ line above the status bar with a fix (η applies at once; anything else builds n
 | `w` | plot ‖∇w^l‖ (BP4, dotted) beside ‖∇b^l‖ in the gradient panel, or stop |
 | `[` / `]` | the δ heatmap's previous / next layer |
 | `i` | the inspector: BP1–BP4 of one neuron and one sample of the latest step, number by \
-number, beside the speed of learning (on a small terminal: the Inspect and Speed tabs). `n` \
+number, beside the speed of learning (on a small terminal: the Inspect and Speed tabs, `v` \
+from one to the other, `↑` / `↓` scroll the Speed tab). `n` \
 takes a step to inspect; `↑` / `↓` move among neurons, `←` / `→` among samples, `[` / `]` \
 among layers; `i` again goes back |
 | `g` | chapter 2's race: backprop against one-sided and centred finite differences on the \
 current network and mini-batch (passes P + 1, 2P and 2, times, largest error per layer); \
-`c` stops it, `esc` closes it |
+`c` stops it, `esc` or `g` closes it |
 | `m` | the neuron maps (2-D data): `←` / `→` choose a neuron, `↑` / `↓` a layer; `enter` \
 or a click opens the inspector on it; `m` again goes back |
 | `<` / `>` | slower / faster: 1 step a second (slow motion: every step drawn), 5, 20, 100, \
