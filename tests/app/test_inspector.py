@@ -179,19 +179,24 @@ async def test_the_help_names_the_inspector_the_race_and_the_maps() -> None:
         while not isinstance(app.screen, HelpScreen):
             await pilot.pause(0.02)
         box = app.screen.query_one("#help-box", VerticalScroll)
-        seen = [screen_text(app)]
+        inside = box.scrollable_content_region  # not the border, the scroll bar, the app
+
+        def page() -> list[str]:
+            lines = screen_text(app).splitlines()[inside.y : inside.bottom]
+            return [line[inside.x : inside.right] for line in lines]
+
+        seen = page()
         while box.scroll_y < box.max_scroll_y:
             box.scroll_page_down(animate=False)
             await pilot.pause()
-            seen.append(screen_text(app))
+            seen += page()
     text = " ".join(" ".join(seen).replace("│", " ").split())
     for words in (
         "the inspector: BP1–BP4 of one neuron",
-        "↑ / ↓ move among",
-        "← / → among samples, [ / ] among layers",
+        "↑ / ↓ move among neurons, ← / → among samples, [ / ] among layers",
         "chapter 2's race",
         "passes P + 1, 2P and 2",
-        "c stops it, esc or g",
+        "c stops it, esc or g closes it",
         "the neuron maps (2-D data)",
         "enter or a click opens the inspector",
     ):
