@@ -14,7 +14,7 @@ from tests.step_records import Step, check_against_reference, take_step
 from tui_backprop.app import BackpropApp
 from tui_backprop.app.widgets.inspector import NO_STEP
 from tui_backprop.formatting import number
-from tui_backprop.training import RunConfig
+from tui_backprop.training import RunConfig, load_preset
 from tui_backprop.training.inspector_rows import Architecture
 
 
@@ -201,3 +201,22 @@ async def test_the_help_names_the_inspector_the_race_and_the_maps() -> None:
         "enter or a click opens the inspector",
     ):
         assert words in text, words
+
+
+async def test_with_l2_the_update_table_fits_80_columns() -> None:
+    """λ > 0 adds the decay column: at 80×24 (book-ch3-digits, 100 hidden neurons with 64
+    inputs each) the first 25 neurons' tables are shown whole, values after the step included."""
+    app = BackpropApp(preset="book-ch3-digits", config=load_preset("book-ch3-digits"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        step = await feed_step(pilot)
+        await pilot.press("i", "left_square_bracket")  # layer 1 (↓ is tested above)
+        after = step.after.weights[0]
+        for j in range(25):
+            app.main.inspector.select(0, j)
+            text = app.main.inspector.page_text
+            assert f"neuron j = {j + 1}/100" in text
+            assert "…" not in text and "× decay" in text and "1 − ηλ/n = " in text
+            shown = [k for k in range(after.shape[1]) if f"w_j{k + 1} " in text]
+            assert len(shown) == 3
+            for k in shown:
+                assert number(after[j, k], 4) in text

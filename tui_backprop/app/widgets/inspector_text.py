@@ -170,8 +170,14 @@ def gradients_and_update(ins: NeuronInspection) -> list[RenderableType]:
     """BP3 and BP4 per sample and as the batch mean, then the update they make (with L2,
     the weight first shrinks by 1 − ηλ/n: a column of its own, the bias does not)."""
     decays = ins.lmbda != 0
-    table = Table(
-        box=None, padding=(0, 1), show_edge=False, header_style=LABEL, pad_edge=False, expand=False
+    table = Table(  # one space between columns: with L2's column it fits 76 cells
+        box=None,
+        padding=(0, 1),
+        collapse_padding=True,
+        show_edge=False,
+        header_style=LABEL,
+        pad_edge=False,
+        expand=False,
     )
     table.add_column("", no_wrap=True)
     titles = ["a_k", "this x", "batch mean", "before"]
@@ -189,16 +195,20 @@ def gradients_and_update(ins: NeuronInspection) -> list[RenderableType]:
         cells += [num(row.decayed)] if decays else []
         label = f"w_j{row.k + 1}" if decays else f"weight w_j{row.k + 1}"
         table.add_row(label, *cells, num(row.step), num(row.after))
-    rule = "w → w − η·mean"
+    rule = f"w → w − η·mean (η = {num(ins.eta)})"
     if decays:
         decay = number(ins.decay, 6)
-        rule = f"w → (1 − ηλ/n)·w − η·mean, λ = {num(ins.lmbda)}, decay 1 − ηλ/n = {decay}"
+        rule = (
+            f"w → (1 − ηλ/n)·w − η·mean (η = {num(ins.eta)}, λ = {num(ins.lmbda)}, "
+            f"1 − ηλ/n = {decay})"
+        )
     return [
         section("BP3, BP4", "∂C/∂b_j = δ_j,  ∂C/∂w_jk = a_k δ_j"),
         Text(
-            f"mean over the mini-batch of {ins.m}, then the step {rule} (η = {num(ins.eta)})",
+            f"mean over the mini-batch of {ins.m} · rows: the largest |mean ∂C/∂w_jk|",
             style=LABEL,
         ),
+        Text(f"update {rule}", style=LABEL),
         table,
     ]
 
