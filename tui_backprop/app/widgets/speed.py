@@ -108,7 +108,8 @@ def split_lines(snapshot: Snapshot, arch: Architecture, width: int) -> list[Text
     error = error.mean(axis=0)
     peak = MAX_SLOPE.get(arch.output_activation, 1.0)
     scale = max(float(error.max()), float(delta.max()), 1e-12)
-    lines += wrapped(f"means over {samples(len(detail.X))} (step {detail.step})", width)
+    scales = "" if slope is None else f"; σ′ drawn up to its peak {number(peak, 3)}"
+    lines += wrapped(f"means over {samples(len(detail.X))} (step {detail.step}){scales}", width)
     cancels = grad_a is None
     for j in np.argsort(-error, kind="stable")[:SPLIT_ROWS]:
         neuron = f"  j {j + 1:<4}"
