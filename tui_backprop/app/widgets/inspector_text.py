@@ -195,20 +195,20 @@ def gradients_and_update(ins: NeuronInspection) -> list[RenderableType]:
         cells += [num(row.decayed)] if decays else []
         label = f"w_j{row.k + 1}" if decays else f"weight w_j{row.k + 1}"
         table.add_row(label, *cells, num(row.step), num(row.after))
-    rule = f"w → w − η·mean (η = {num(ins.eta)})"
-    if decays:
-        decay = number(ins.decay, 6)
-        rule = (
-            f"w → (1 − ηλ/n)·w − η·mean (η = {num(ins.eta)}, λ = {num(ins.lmbda)}, "
-            f"1 − ηλ/n = {decay})"
-        )
+    rule = [
+        f"mean over the mini-batch of {ins.m}, then the step w → w − η·mean (η = {num(ins.eta)})"
+    ]
+    if decays:  # two lines, so that no number is cut from its name
+        rule = [
+            f"mean over the mini-batch of {ins.m}, then the step w → (1 − ηλ/n)·w − η·mean",
+            f"with η = {num(ins.eta)}, λ = {num(ins.lmbda)}: 1 − ηλ/n = {number(ins.decay, 6)}",
+        ]
     return [
-        section("BP3, BP4", "∂C/∂b_j = δ_j,  ∂C/∂w_jk = a_k δ_j"),
-        Text(
-            f"mean over the mini-batch of {ins.m} · rows: the largest |mean ∂C/∂w_jk|",
-            style=LABEL,
+        Text.assemble(
+            section("BP3, BP4", "∂C/∂b_j = δ_j,  ∂C/∂w_jk = a_k δ_j"),
+            ("  (largest |mean ∂C/∂w_jk|)", LABEL),  # which weights the rows show
         ),
-        Text(f"update {rule}", style=LABEL),
+        *(Text(line, style=LABEL) for line in rule),
         table,
     ]
 
