@@ -58,8 +58,8 @@ def race_table(report: RaceReport) -> Table:
             errors = "(the reference)"
         else:
             passes = f"{leg.passes:,} / {leg.needed:,}"
-            errors = "  ".join(
-                f"{e.layer + 1}: {number(e.max_rel_error, 2)}" for e in leg.layers
+            errors = "  ".join(  # "1:8.4e-05", no space: a narrow column wraps between layers
+                f"{e.layer + 1}:{number(e.max_rel_error, 2)}" for e in leg.layers
             ) or ("stopped" if leg.cancelled else "…")
         table.add_row(
             leg.name,
