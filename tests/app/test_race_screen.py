@@ -88,6 +88,7 @@ async def test_c_stops_the_race_on_an_mnist_shaped_network() -> None:
         one_sided = race.report.leg(ONE_SIDED)
         assert one_sided.cancelled and one_sided.passes < 23_861
         assert race.report.leg(CENTRED).cancelled
-        assert "stopped" in screen_text(race)
+        assert "stopped during the one-sided differences" in screen_text(race)
+        assert bar.percentage == one_sided.share_done < 1  # where it stopped, not 100 %
         await pilot.press("escape")
         assert app.screen is not race

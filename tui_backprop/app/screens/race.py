@@ -156,10 +156,15 @@ class RaceScreen(ModalScreen[None]):
         running = next((leg for leg in report.legs if not leg.finished), None)
         bar = self.query_one("#race-progress", ProgressBar)
         note = self.query_one("#race-note", Static)
-        if report.finished or running is None:
+        stopped = next((leg for leg in report.legs if leg.cancelled), None)
+        if stopped is not None:  # the bar stays where the stopped runner got to
+            bar.update(progress=stopped.share_done)
+            note.update(
+                f"stopped during the {stopped.name} differences: the times so far are shown"
+            )
+        elif report.finished or running is None:
             bar.update(progress=1.0)
-            stopped = any(leg.cancelled for leg in report.legs)
-            note.update("stopped: the times so far are shown" if stopped else "done")
+            note.update("done")
         else:
             bar.update(progress=running.share_done)
             note.update(f"running the {running.name} differences…")

@@ -198,12 +198,15 @@ class NeuronMapsPanel(Widget, can_focus=True):
         (x0, x1), (y0, y1) = maps.x_range, maps.y_range
         after = f"after step {maps.step}" if maps.step else "after a step (n)"
         lines = [
-            [Segment(f"each map: a^l_j over x ∈ [{number(x0)}, {number(x1)}] →, ", DIM)],
             [
-                Segment(f"y ∈ [{number(y0)}, {number(y1)}] ↑;  ", DIM),
-                *self._legend(),
+                Segment(
+                    f"each map: a^l_j over x ∈ [{number(x0)}, {number(x1)}] → "
+                    f"and y ∈ [{number(y0)}, {number(y1)}] ↑",
+                    DIM,
+                )
             ],
-            [Segment(f"below: ∂C/∂b_j (BP3) {after}, then the largest weights in", DIM)],
+            self._legend(),
+            [Segment(f"under each: ∂C/∂b_j (BP3) {after}; strongest weights in: w ← from", DIM)],
             [],
         ]
         assert len(lines) == HEADER_LINES
