@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
 
 import pytest
-from textual.pilot import Pilot
 from textual.widgets import Input, Select
 
+from tests.app.screen import wait_until
 from tui_backprop.app import BackpropApp
 from tui_backprop.app.app import TRAINER_THREAD_NAME
 from tui_backprop.app.messages import SnapshotReady
@@ -23,17 +22,6 @@ from tui_backprop.app.screens.main import VIEWS
 from tui_backprop.app.session import MAX_SNAPSHOTS_PER_SECOND, fit_sizes
 from tui_backprop.data import load_dataset
 from tui_backprop.training import DEFAULT_PRESET, RunConfig, Trainer
-
-TIMEOUT = 20.0  # seconds; only reached when something is wrong
-
-
-async def wait_until(pilot: Pilot, condition: Callable[[], bool], what: str) -> None:
-    """Let the app run until ``condition`` holds; fail after TIMEOUT seconds."""
-    deadline = time.monotonic() + TIMEOUT
-    while not condition():
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out waiting for {what}")
-        await pilot.pause(0.05)
 
 
 def shown_step(app: BackpropApp) -> int:

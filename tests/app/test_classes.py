@@ -7,9 +7,7 @@ import re
 
 import numpy as np
 
-from tests.app.screen import screen_text
-from tests.app.test_app import wait_until
-from tests.app.test_compare import train_here
+from tests.app.screen import screen_text, train_here, wait_until
 from tests.step_records import check_against_reference
 from tui_backprop.app import BackpropApp
 from tui_backprop.app.screens.classes import ClassesScreen

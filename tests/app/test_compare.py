@@ -3,14 +3,13 @@ hides them, O loads a metrics file), labelled by what differs from the current s
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from pathlib import Path
 
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from tests.app.screen import screen_text
+from tests.app.screen import screen_text, train_here
 from tui_backprop.app import BackpropApp
 from tui_backprop.training import load_preset
 
@@ -18,30 +17,14 @@ from tui_backprop.training import load_preset
 EPOCHS = 40
 
 
-async def train_here(pilot: Pilot, steps: int = EPOCHS) -> None:
-    """Train the app's current network ``steps`` steps in the test, then show it paused."""
-    app = pilot.app
-    assert isinstance(app, BackpropApp)
-    while app.trainer is None:
-        await pilot.pause(0.01)
-    trainer = app.trainer
-    trainer.listener = None
-    for _ in range(steps):
-        trainer.step()
-    snapshot = dataclasses.replace(trainer.snapshot(), state="paused", samples_per_second=0.0)
-    app.latest = snapshot
-    app.main.show(snapshot)
-    await pilot.pause()
-
-
 async def quadratic_then_cross_entropy(pilot: Pilot) -> None:
     """Chapter 3's comparison: the saturated neuron with the quadratic cost, then with the
     cross-entropy (the preset switch keeps the first run), both trained EPOCHS epochs."""
     app = pilot.app
     assert isinstance(app, BackpropApp)
-    await train_here(pilot)
+    await train_here(pilot, EPOCHS)
     app.open_preset("learning-slowdown-cross-entropy")
-    await train_here(pilot)
+    await train_here(pilot, EPOCHS)
 
 
 def slowdown_app() -> BackpropApp:
@@ -80,7 +63,7 @@ async def test_a_reset_keeps_the_run_it_replaces() -> None:
     """r after training: the same settings, so the overlay is called 'run 1'."""
     app = slowdown_app()
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
-        await train_here(pilot)
+        await train_here(pilot, EPOCHS)
         await pilot.press("r")
         await train_here(pilot, 5)
         assert "run 1" in screen_text(app)
@@ -135,7 +118,7 @@ async def test_compare_files_given_at_start_are_drawn(tmp_path: Path) -> None:
 
 async def test_a_finished_run_is_drawn_only_once_the_next_replaces_it() -> None:
     """A run that finishes is kept at once, but not drawn under itself; r brings it out."""
-    from tests.app.test_app import wait_until
+    from tests.app.screen import wait_until
 
     config = load_preset("learning-slowdown").replace(epochs=5)
     app = BackpropApp(preset="learning-slowdown", config=config)

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import re
-import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable
 from functools import lru_cache
 
 import pytest
@@ -15,24 +13,12 @@ from textual.containers import VerticalScroll
 from textual.pilot import Pilot
 from textual.widgets import Input, Select
 
-from tests.app.screen import screen_text
+from tests.app.screen import screen_text, wait_until
 from tui_backprop.app import BackpropApp
 from tui_backprop.app.screens.help import HelpScreen
 from tui_backprop.data import mnist as mnist_module
 from tui_backprop.formatting import scientific
 from tui_backprop.training import Snapshot, Trainer, load_preset
-
-TIMEOUT = 20.0  # seconds; only reached when something is wrong
-
-
-async def wait_until(pilot: Pilot, condition: Callable[[], bool], what: str) -> None:
-    """Let the app run until ``condition`` holds; fail after TIMEOUT seconds."""
-    deadline = time.monotonic() + TIMEOUT
-    while not condition():
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out waiting for {what}")
-        await pilot.pause(0.05)
-
 
 # -- 1. help ---------------------------------------------------------------------------------
 

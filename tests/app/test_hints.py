@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from tests.app.screen import screen_text
-from tests.app.test_app import wait_until
+from tests.app.screen import screen_text, wait_until
 from tests.app.test_compare import slowdown_app, train_here
 from tui_backprop.training.diagnoses import Diagnosis
 

@@ -6,33 +6,12 @@ so that the ∂C/∂b and weights on screen can be compared with the engine's ar
 
 from __future__ import annotations
 
-import dataclasses
-
 import pytest
-from textual.pilot import Pilot
 
-from tests.app.screen import screen_text
-from tests.app.test_app import wait_until
+from tests.app.screen import screen_text, train_here, wait_until
 from tui_backprop.app import BackpropApp
-from tui_backprop.training import RunConfig, Snapshot
+from tui_backprop.training import RunConfig
 from tui_backprop.training.neuron_maps import NeuronMaps
-
-
-async def stepped(pilot: Pilot, steps: int = 1) -> Snapshot:
-    """Take ``steps`` steps on the app's network here (recorded in full) and show them."""
-    app = pilot.app
-    assert isinstance(app, BackpropApp)
-    while app.trainer is None:
-        await pilot.pause(0.01)
-    trainer = app.trainer
-    trainer.listener = None
-    for _ in range(steps):
-        trainer.step()
-    snapshot = dataclasses.replace(trainer.snapshot(), state="paused", samples_per_second=0.0)
-    app.latest = snapshot
-    app.main.show(snapshot)
-    await pilot.pause()
-    return snapshot
 
 
 def signed(value: float) -> str:
@@ -47,7 +26,7 @@ async def test_m_opens_the_maps_and_closes_them(app_xor_config: RunConfig, size)
     80×24); `m` again goes back to all panels."""
     app = BackpropApp(preset="xor", config=app_xor_config)
     async with app.run_test(size=size) as pilot:
-        await stepped(pilot)
+        await train_here(pilot)
         footer = lambda: screen_text(app).splitlines()[-1]  # noqa: E731
         await wait_until(pilot, lambda: "m Maps" in footer(), "the footer to offer m")
         await pilot.press("m")
@@ -70,7 +49,7 @@ async def test_the_maps_name_weights_and_bias_gradients_of_the_step(
     are named with their sign and size and where they come from."""
     app = BackpropApp(preset="xor", config=app_xor_config)
     async with app.run_test(size=(120, 40)) as pilot:
-        snapshot = await stepped(pilot)
+        snapshot = await train_here(pilot)
         await pilot.press("m")
         text = app.main.neuron_maps.text
         weights = app.trainer.net.weights
@@ -89,7 +68,7 @@ async def test_each_map_is_drawn_in_its_neurons_colours(app_xor_config: RunConfi
     corner is clearly above 0 (tanh's middle) and blue where it is clearly below."""
     app = BackpropApp(preset="xor", config=app_xor_config)
     async with app.run_test(size=(120, 40)) as pilot:
-        snapshot = await stepped(pilot, 30)
+        snapshot = await train_here(pilot, 30)
         await pilot.press("m")
         await wait_until(pilot, lambda: "▀" in screen_text(app), "the maps drawn")
         maps: NeuronMaps = snapshot.neuron_maps
@@ -115,7 +94,7 @@ async def test_arrows_choose_a_neuron_and_enter_inspects_it(app_xor_config: RunC
     """↓ the next layer, → the next neuron; enter opens the inspector on that neuron."""
     app = BackpropApp(preset="xor", config=app_xor_config)
     async with app.run_test(size=(80, 24)) as pilot:
-        await stepped(pilot)
+        await train_here(pilot)
         await pilot.press("m", "down", "right", "right", "enter")
         assert app.main.view == "inspect"
         assert "layer 2/3 (hidden, tanh) · neuron j = 3/3" in app.main.inspector.page_text
@@ -129,7 +108,7 @@ async def test_a_click_on_a_map_inspects_its_neuron(app_xor_config: RunConfig) -
     """Clicking inside the second neuron's column of the first layer opens the inspector."""
     app = BackpropApp(preset="xor", config=app_xor_config)
     async with app.run_test(size=(120, 40)) as pilot:
-        await stepped(pilot)
+        await train_here(pilot)
         await pilot.press("m")
         lines = app.main.neuron_maps.text.splitlines()
         row = next(i for i, line in enumerate(lines) if line.startswith("j 1")) + 2
@@ -144,7 +123,7 @@ async def test_a_wide_layer_shows_what_fits_and_counts_the_rest() -> None:
     the fifth neuron slides the window along."""
     app = BackpropApp(preset="spiral")
     async with app.run_test(size=(80, 24)) as pilot:
-        await stepped(pilot)
+        await train_here(pilot)
         await pilot.press("m")
         text = app.main.neuron_maps.text
         assert "neurons 1–5 of 16 (+11 more, ← →)" in text
@@ -158,7 +137,7 @@ async def test_data_that_is_not_a_plane_says_why_there_are_no_maps() -> None:
     """Digits have 64 inputs: the maps view says so and names the 2-D datasets."""
     app = BackpropApp(preset="digits")
     async with app.run_test(size=(80, 24)) as pilot:
-        await stepped(pilot)
+        await train_here(pilot)
         await pilot.press("m")
 
         def words() -> str:
