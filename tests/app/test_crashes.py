@@ -7,9 +7,9 @@ from pathlib import Path
 
 from textual.widgets import Input
 
+from tests.app.panels import PanelApp, last_snapshot
 from tests.app.screen import screen_text
 from tests.app.test_app import notifications, wait_until
-from tests.app.test_panels import PanelApp, last_snapshot
 from tui_backprop.app import BackpropApp
 from tui_backprop.app.widgets.gradients import GradientPanel
 
