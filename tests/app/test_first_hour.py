@@ -9,13 +9,11 @@ from functools import lru_cache
 
 import pytest
 from rich.style import Style
-from textual.containers import VerticalScroll
 from textual.pilot import Pilot
 from textual.widgets import Input, Select
 
-from tests.app.screen import screen_text, wait_until
+from tests.app.screen import screen_text, scrolled_help, wait_until
 from tui_backprop.app import BackpropApp
-from tui_backprop.app.screens.help import HelpScreen
 from tui_backprop.data import mnist as mnist_module
 from tui_backprop.formatting import scientific
 from tui_backprop.training import Snapshot, Trainer, load_preset
@@ -28,15 +26,7 @@ async def test_help_shows_every_table_when_scrolled_through(size) -> None:
     """Scrolling the help from top to bottom shows the panels, BP1–BP4 and the keys."""
     app = BackpropApp()
     async with app.run_test(size=size) as pilot:
-        await wait_until(pilot, lambda: app.trainer is not None, "the first network")
-        await pilot.press("question_mark")
-        await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen), "the help")
-        box = app.screen.query_one("#help-box", VerticalScroll)
-        seen = [screen_text(app)]
-        while box.scroll_y < box.max_scroll_y:
-            box.scroll_page_down(animate=False)
-            await pilot.pause()
-            seen.append(screen_text(app))
+        seen = await scrolled_help(pilot)
         text = "\n".join(seen)
     assert "Gradients" in text and "δ heatmap" in text
     bp_rows = ("BP1", "BP2", "BP3", "BP4", "δ^L = ∇_a C", "last layer L", "Gradients: ‖∇w^l‖")

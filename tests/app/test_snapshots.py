@@ -13,8 +13,9 @@ import dataclasses
 from textual.pilot import Pilot
 from textual.widgets import Input
 
+from tests.app.screen import train_here
 from tui_backprop.app import BackpropApp
-from tui_backprop.training import RunConfig
+from tui_backprop.training import RunConfig, Snapshot
 
 #: 25 epochs of the 24-step spiral: the boundary has begun to curl around the arms
 STEPS = 24 * 25
@@ -22,18 +23,8 @@ STEPS = 24 * 25
 
 async def show_fixed_state(pilot: Pilot) -> None:
     """Train the app's network for STEPS steps here, then show it paused."""
-    app = pilot.app
-    assert isinstance(app, BackpropApp)
-    while app.trainer is None:
-        await pilot.pause(0.01)
-    trainer = app.trainer
-    trainer.listener = None  # nothing reaches the screen but the final snapshot
-    for _ in range(STEPS):
-        trainer.step()
-    snapshot = dataclasses.replace(trainer.snapshot(), state="paused", samples_per_second=0.0)
-    app.latest = snapshot
-    app.main.show(snapshot)
-    for field in app.query(Input):
+    await train_here(pilot, STEPS)
+    for field in pilot.app.query(Input):
         field.cursor_blink = False
     await pilot.pause()
 
@@ -123,16 +114,7 @@ def test_neuron_maps_at_120x40(snap_compare, app_spiral_config: RunConfig) -> No
 
 async def show_slowdown_split(pilot: Pilot) -> None:
     """One step of the learning-slowdown neuron, then the Speed tab (`i`, then `v`)."""
-    app = pilot.app
-    assert isinstance(app, BackpropApp)
-    while app.trainer is None:
-        await pilot.pause(0.01)
-    trainer = app.trainer
-    trainer.listener = None
-    trainer.step()
-    snapshot = dataclasses.replace(trainer.snapshot(), state="paused", samples_per_second=0.0)
-    app.latest = snapshot
-    app.main.show(snapshot)
+    await train_here(pilot, 1)
     await pilot.press("i", "v")
     await pilot.pause()
 
@@ -148,17 +130,13 @@ async def show_rewound_state(pilot: Pilot) -> None:
     epoch 23 and the time bar says so."""
     app = pilot.app
     assert isinstance(app, BackpropApp)
-    while app.trainer is None:
-        await pilot.pause(0.01)
-    trainer = app.trainer
-    trainer.listener = None
-    for step in range(1, STEPS + 1):
-        snapshot = trainer.step()
-        if step % trainer.steps_per_epoch == 0:
+
+    def keep_epochs(snapshot: Snapshot) -> None:
+        """Keep the moment at the end of each epoch."""
+        if snapshot.step % snapshot.steps_per_epoch == 0:
             app.history.add(snapshot)
-    snapshot = dataclasses.replace(trainer.snapshot(), state="paused", samples_per_second=0.0)
-    app.latest = snapshot
-    app.main.show(snapshot)
+
+    await train_here(pilot, STEPS, keep_epochs)
     for field in app.query(Input):
         field.cursor_blink = False
     await pilot.press("comma")

@@ -5,12 +5,9 @@ from __future__ import annotations
 
 import re
 
-from textual.containers import VerticalScroll
-
-from tests.app.screen import screen_text
+from tests.app.screen import screen_text, scrolled_help
 from tests.app.test_app import notifications, shown_step, wait_until
 from tui_backprop.app import BackpropApp
-from tui_backprop.app.screens.help import HelpScreen
 from tui_backprop.training import RunConfig
 
 VIEWING = re.compile(r"viewing step ([\d,]+) — live is step ([\d,]+)")
@@ -128,15 +125,7 @@ async def test_the_help_lists_the_keys_for_time() -> None:
     """Scrolled through at 80×24, the help names <, >, m, ",", ".", b and u."""
     app = BackpropApp()
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_until(pilot, lambda: app.trainer is not None, "the first network")
-        await pilot.press("question_mark")
-        await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen), "the help")
-        box = app.screen.query_one("#help-box", VerticalScroll)
-        seen = [screen_text(app)]
-        while box.scroll_y < box.max_scroll_y:
-            box.scroll_page_down(animate=False)
-            await pilot.pause()
-            seen.append(screen_text(app))
+        seen = await scrolled_help(pilot)
     text = " ".join(" ".join(seen).split())
     for words in ("slower / faster", "max pace", "one moment back / forward", "branch: train on"):
         assert words in text, words
