@@ -176,3 +176,28 @@ def test_shared_options_before_the_command_are_kept(capsys):
     with pytest.raises(SystemExit) as exit_info:
         parse_args(["--preset", "xor", "train", "--preset", "digits"])
     assert exit_info.value.code == EXIT_BAD_INPUT
+
+
+def test_a_save_cut_short_keeps_the_previous_model(tmp_path):
+    """`ulimit -f` stops `train --save` part-way: exit 2 with one line naming the file, and
+    the model saved before is still whole (it used to be left truncated)."""
+    model = tmp_path / "m.npz"
+    assert main(["train", "--preset", "xor", "--epochs", "1", "--quiet", "--save", str(model)]) == 0
+    before = model.read_bytes()
+    script = (
+        "import resource, runpy, signal, sys\n"
+        "signal.signal(signal.SIGXFSZ, signal.SIG_IGN)\n"
+        f"resource.setrlimit(resource.RLIMIT_FSIZE, ({len(before) + 512}, {len(before) + 512}))\n"
+        "sys.argv = ['tui-backprop', *sys.argv[1:]]\n"
+        "runpy.run_module('tui_backprop', run_name='__main__')\n"
+    )
+    args = ["train", "--preset", "digits", "--epochs", "1", "--quiet", "--save", str(model)]
+    result = subprocess.run(
+        [sys.executable, "-c", script, *args], capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == EXIT_BAD_INPUT, result.stderr
+    assert result.stderr.strip().splitlines() == [
+        f"tui-backprop: error: {model}: cannot be written (File too large)"
+    ]
+    assert model.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["m.npz"]

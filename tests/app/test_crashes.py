@@ -181,3 +181,27 @@ async def test_keys_sent_while_the_palette_closes_start_no_search() -> None:
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
         assert "esc closes" in screen_text(app)
+
+
+async def test_a_search_still_running_when_the_palette_has_closed_is_no_crash() -> None:
+    """Escape closes the palette while a search (started by the last letter typed) is
+    still on its way: the search found the palette's list gone (NoMatches: 'CommandList',
+    seen once in 136 random key sequences). It must end quietly; the app keeps answering."""
+    from textual.command import CommandPalette
+
+    from tui_backprop.app.screens.help import HelpScreen
+
+    app = BackpropApp(preset="xor")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_until(pilot, lambda: app.trainer is not None, "the network")
+        await pilot.press("ctrl+p", *"preset")
+        palette = app.screen
+        assert isinstance(palette, CommandPalette)
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: len(app.screen_stack) == 1, "the palette to close")
+        palette._gather_commands("presetq")  # the search that was on its way
+        await pilot.pause(0.3)
+        assert app.return_code is None
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        assert "esc closes" in screen_text(app)

@@ -3,15 +3,18 @@
 ``ClosingOncePalette`` is Textual's palette made to close once: Enter pressed twice
 before it has gone ran its dismissal twice, popping the main screen from under it
 (``ScreenStackError: Can't pop screen``; a five-line plain Textual app does the same).
+A search still on its way when the palette closes ends quietly: it found the palette's
+list gone (``NoMatches: 'CommandList'``).
 """
 
 from __future__ import annotations
 
 from functools import partial
 
-from textual import events
+from textual import events, work
 from textual.await_complete import AwaitComplete
 from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
+from textual.css.query import NoMatches
 from textual.message import Message
 from textual.widgets import Input, OptionList
 
@@ -81,3 +84,17 @@ class ClosingOncePalette(CommandPalette):
         if self._closing_once and isinstance(message, self._USER_INPUT):
             return False
         return super().check_message_enabled(message)
+
+    @work(exclusive=True, group=CommandPalette._GATHER_COMMANDS_GROUP)
+    async def _gather_commands(self, search_value: str) -> None:
+        """Textual's search, ending quietly when the palette has closed under it."""
+        try:
+            await CommandPalette._gather_commands.__wrapped__(self, search_value)
+        except NoMatches:
+            if not (self._closing_once or not self.is_attached):
+                raise  # the list is missing from an open palette: a real bug
+
+    async def _watch__show_busy(self) -> None:
+        """Textual's busy indicator, left alone once the palette closes (its list is gone)."""
+        if not self._closing_once:
+            await super()._watch__show_busy()
