@@ -89,7 +89,7 @@ async def test_enter_inspects_an_image_while_the_run_goes_on_at_max_pace() -> No
         await pilot.press("M", "space")
         await wait_until(pilot, lambda: app.latest is not None and app.latest.epoch >= 3, "3")
         await pilot.press("c")
-        await wait_until(pilot, lambda: isinstance(app.screen, ClassesScreen), "the matrix")
+        await wait_until(pilot, lambda: "enter inspects it" in screen_text(app), "the matrix")
         await pilot.press("enter")
         await wait_until(pilot, lambda: app.main.view == "inspect", "the inspector")
         assert "test image" in app.main.inspector.page_text

@@ -199,10 +199,11 @@ def test_the_network_of_an_earlier_evaluation_stays_at_hand_for_its_test_samples
             seen.setdefault(snapshot.epoch, snapshot.classes)
 
     config = load_preset("digits").replace(epochs=EVALUATED_COUNT + 4, eval_every=1)
-    trainer = Trainer(config, listener=keep, report_every_seconds=0, report_every_steps=1)
+    every_epoch = 1_438 // config.batch_size + 1  # digits: 1,438 training images
+    trainer = Trainer(config, listener=keep, report_every_seconds=0, report_every_steps=every_epoch)
     trainer.run()
     assert sorted(seen) == list(range(1, config.epochs + 1))
-    assert trainer.evaluated_network(seen[2]) is None  # 18 evaluations ago
+    assert trainer.evaluated_network(seen[2]) is None  # EVALUATED_COUNT + 2 evaluations ago
     recent = seen[config.epochs - 3]
     checkpoint = trainer.evaluated_network(recent)
     assert checkpoint is not None and checkpoint.epoch == config.epochs - 3

@@ -25,8 +25,9 @@ from tui_backprop.training.states import RunState
 #: so that a divergence can be replayed from them (a copy per step would cost the hot path)
 MARK_EVERY_STEPS = 256
 #: the networks of the latest evaluations kept for inspecting their test samples: at most
-#: this many, and within this many bytes (at least the latest)
-EVALUATED_COUNT, EVALUATED_BYTES = 16, 16 << 20
+#: this many, and within this many bytes (at least the latest). At max pace the app draws
+#: twice a second while digits runs ~100 epochs a second: a view may be 50 epochs behind
+EVALUATED_COUNT, EVALUATED_BYTES = 256, 16 << 20
 
 
 class Steps:
@@ -152,8 +153,7 @@ class Steps:
             self._declare(self._watch.cost_rule(self.step_count, reason))
             return
         self._watch.good = checkpoint = self._checkpoint()
-        # a view may show an evaluation a few epochs behind the run (at max pace an epoch
-        # of digits takes 0.15 s): keep the latest few, within EVALUATED_BYTES
+        # a view may show an evaluation some epochs behind the run: keep the latest ones
         keep = max(1, min(EVALUATED_COUNT, EVALUATED_BYTES // max(checkpoint.parameters.nbytes, 1)))
         self._evaluated = (*self._evaluated, checkpoint)[-keep:]
         if last:

@@ -26,7 +26,7 @@ from tui_backprop.training.confusion import TestClasses
 from tui_backprop.training.inspection import one_sample_step
 
 
-class ClassesScreen(Screen[None]):
+class ClassesScreen(Screen["TestSample | None"]):
     """The confusion matrix and the gallery of the worst misclassified test samples."""
 
     BINDINGS = [
@@ -95,8 +95,7 @@ class ClassesScreen(Screen[None]):
         sample = TestSample(
             int(classes.worst[k]), self.names[true], given, self.names[given], classes
         )
-        self.dismiss()
-        self.app.inspect_test_sample(sample)
+        self.dismiss(sample)  # the app inspects it once this screen has gone
 
     def action_close(self) -> None:
         """Back to the panels (all of them, when the Classes tab opened this)."""
@@ -164,7 +163,12 @@ class ClassesKeys:
             self.notify("The confusion matrix needs classes: this dataset is regression.")
             return
         if not isinstance(self.screen, ClassesScreen):
-            self.push_screen(ClassesScreen(self.trainer.dataset, self.latest))
+            self.push_screen(ClassesScreen(self.trainer.dataset, self.latest), self._inspect_chosen)
+
+    def _inspect_chosen(self, chosen: TestSample | None) -> None:
+        """The classification views have closed: inspect the image chosen there, if any."""
+        if chosen is not None:
+            self.inspect_test_sample(chosen)
 
     def inspect_test_sample(self, sample: TestSample) -> None:
         """The inspector on one test sample: BP1–BP4 of a step on it alone, from the network
