@@ -130,3 +130,29 @@ async def test_the_help_lists_the_keys_for_time() -> None:
     for words in ("slower / faster", "max pace", "one moment back / forward", "branch: train on"):
         assert words in text, words
     assert "roll back to the last finite" in text and "η ÷ 10" in text
+
+
+async def test_u_twice_on_the_same_state_goes_back_to_an_earlier_moment(
+    app_xor_config: RunConfig,
+) -> None:
+    """η = 10⁶ on a linear net: the state kept at step 3 diverges again even with η ÷ 10, so
+    the second u goes back to the moment kept before it, with η ÷ 10 once more."""
+    config = app_xor_config.replace(
+        eta=1e6, activation="linear", output_activation="linear", cost="quadratic"
+    )
+    app = BackpropApp(config=config)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await wait_until(pilot, lambda: app.trainer is not None, "the network")
+        await pilot.press("space")
+        await wait_until(pilot, lambda: "kept step 3 (last finite)" in screen_text(app), "3")
+        await pilot.press("u")  # back to step 3 with η = 10⁵: diverges again at once
+        await wait_until(pilot, lambda: "(1e+05 → 1e+04)" in screen_text(app), "again")
+        assert "kept step 3 (last finite)" in screen_text(app)
+        reported = []
+        listener = app.trainer.listener
+        app.trainer.listener = lambda snapshot: (reported.append(snapshot), listener(snapshot))
+        await pilot.press("u")
+        await wait_until(pilot, lambda: reported, "the rolled-back run")
+        assert reported[0].step < 3 and reported[0].eta == 1e4
+        news = " ".join(notifications(app))
+        assert f"Step 3 diverged again: rolled back to step {reported[0].step}" in news

@@ -47,6 +47,7 @@ class TimeTravel:
         self._pace_before_max: float | None = DEFAULT_PACE
         self.history = RewindHistory()
         self.viewed: Snapshot | None = None  # the moment on the panels, if not the live one
+        self._rolled_back_to: int | None = None  # the step the last rollback restored
         super().__init__(*args, **kwargs)
 
     # -- the app's hooks ------------------------------------------------------------------
@@ -172,12 +173,20 @@ class TimeTravel:
             return
         kept = found.last_finite
         eta = kept.eta / ROLLBACK_FACTOR
+        news = f"Rolled back to step {kept.step:,} with η ÷ {ROLLBACK_FACTOR:g} = {eta:g}."
+        # the same state diverging again: its weights may already be near overflow, so go
+        # back to the moment kept before it (the run's start at the latest)
+        earlier = self.history.before(kept.step) if self._rolled_back_to == kept.step else None
+        if earlier is not None:
+            news = (
+                f"Step {kept.step:,} diverged again: rolled back to step {earlier.step:,} "
+                f"with η ÷ {ROLLBACK_FACTOR:g} = {eta:g}."
+            )
+            kept = earlier
+        self._rolled_back_to = kept.step
         self._set_eta(eta)
         self.main.form.set_eta(eta)
-        self._continue_from(
-            dataclasses.replace(kept, eta=eta),
-            f"Rolled back to step {kept.step:,} with η ÷ {ROLLBACK_FACTOR:g} = {eta:g}.",
-        )
+        self._continue_from(dataclasses.replace(kept, eta=eta), news)
 
     def _continue_from(self, checkpoint, news: str) -> None:
         """Restore the trainer to ``checkpoint`` and train on from there."""

@@ -53,9 +53,10 @@ def resample(grid: np.ndarray, rows: int, cols: int) -> np.ndarray:
     x0 = np.clip(np.floor(xs).astype(int), 0, max(c - 2, 0))
     y1, x1 = np.minimum(y0 + 1, r - 1), np.minimum(x0 + 1, c - 1)
     ty, tx = (ys - y0)[:, None, None], (xs - x0)[None, :, None]
-    top = grid[y0][:, x0] * (1 - tx) + grid[y0][:, x1] * tx
-    bottom = grid[y1][:, x0] * (1 - tx) + grid[y1][:, x1] * tx
-    return top * (1 - ty) + bottom * ty
+    with np.errstate(invalid="ignore", over="ignore"):  # a diverging net's inf → NaN cells
+        top = grid[y0][:, x0] * (1 - tx) + grid[y0][:, x1] * tx
+        bottom = grid[y1][:, x0] * (1 - tx) + grid[y1][:, x1] * tx
+        return top * (1 - ty) + bottom * ty
 
 
 def class_indices(outputs: np.ndarray) -> tuple[np.ndarray, int]:
