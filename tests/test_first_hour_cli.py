@@ -13,9 +13,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-import numpy as np
 import pytest
 
+from tests.csv_tables import write_table
 from tui_backprop.cli import main
 from tui_backprop.data import load_dataset
 from tui_backprop.training.model_io import load_model
@@ -43,16 +43,6 @@ def test_gradcheck_numbers_agree_with_each_other_and_end_with_a_verdict() -> Non
         assert abs(ratio - ms / backprop_ms) <= 0.5 + 0.02 * ratio, (ms, backprop_ms, ratio)
     verdict = out.strip().splitlines()[-1]
     assert re.match(r"PASS: .* within the tolerance \S+", verdict) and result.returncode == 0
-
-
-def write_table(path: Path, shift: float, seed: int) -> Path:
-    """Two features on very different scales (thousands and thousandths) and two classes."""
-    rng = np.random.default_rng(seed)
-    big, small = rng.normal(2000, 500, 300), rng.normal(0.002, 0.001, 300)
-    kind = np.where((big - 2000) / 500 + (small - 0.002) / 0.001 > 0, "yes", "no")
-    rows = ["area,ratio,kind"] + [f"{b + shift},{s},{k}" for b, s, k in zip(big, small, kind)]
-    path.write_text("\n".join(rows) + "\n")
-    return path
 
 
 def test_a_loaded_csv_model_scales_new_rows_as_it_was_trained(tmp_path: Path, capsys) -> None:

@@ -91,15 +91,19 @@ async def test_rewind_moves_through_moments_and_b_branches(app_xor_config: RunCo
         assert any("Nothing to branch from" in text for text in notifications(app))
 
 
+def diverging(config: RunConfig) -> RunConfig:
+    """η = 10⁶ on linear units with the quadratic cost: non-finite at step 4."""
+    return config.replace(
+        eta=1e6, activation="linear", output_activation="linear", cost="quadratic"
+    )
+
+
 async def test_a_divergence_names_where_and_u_rolls_back_with_a_smaller_eta(
     app_xor_config: RunConfig,
 ) -> None:
     """η = 10⁶ on a linear net: the bar names the step, layer and quantity and offers u;
     u restores the last finite state with η ÷ 10 and trains on."""
-    config = app_xor_config.replace(
-        eta=1e6, activation="linear", output_activation="linear", cost="quadratic"
-    )
-    app = BackpropApp(config=config)
+    app = BackpropApp(config=diverging(app_xor_config))
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await wait_until(pilot, lambda: app.trainer is not None, "the network")
         await pilot.press("u")
@@ -137,10 +141,7 @@ async def test_u_twice_on_the_same_state_goes_back_to_an_earlier_moment(
 ) -> None:
     """η = 10⁶ on a linear net: the state kept at step 3 diverges again even with η ÷ 10, so
     the second u goes back to the moment kept before it, with η ÷ 10 once more."""
-    config = app_xor_config.replace(
-        eta=1e6, activation="linear", output_activation="linear", cost="quadratic"
-    )
-    app = BackpropApp(config=config)
+    app = BackpropApp(config=diverging(app_xor_config))
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await wait_until(pilot, lambda: app.trainer is not None, "the network")
         await pilot.press("space")

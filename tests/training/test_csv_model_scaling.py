@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from tests.csv_tables import write_table
 from tui_backprop.cli import main
 from tui_backprop.data import load_dataset
 from tui_backprop.engine import Network
@@ -19,16 +20,6 @@ from tui_backprop.training.model_io import (
     load_model,
     save_model,
 )
-
-
-def write_table(path: Path, shift: float, seed: int) -> Path:
-    """Two features on very different scales (thousands and thousandths) and two classes."""
-    rng = np.random.default_rng(seed)
-    big, small = rng.normal(2000, 500, 300), rng.normal(0.002, 0.001, 300)
-    kind = np.where((big - 2000) / 500 + (small - 0.002) / 0.001 > 0, "yes", "no")
-    rows = ["area,ratio,kind"] + [f"{b + shift},{s},{k}" for b, s, k in zip(big, small, kind)]
-    path.write_text("\n".join(rows) + "\n")
-    return path
 
 
 def test_a_saved_model_keeps_the_training_standardisation_and_load_applies_it(

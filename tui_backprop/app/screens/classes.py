@@ -181,7 +181,7 @@ class ClassesKeys:
                 "to long ago): open c on a later moment."
             )
             return
-        dataset, config = self.trainer.dataset, self.trainer.config
+        dataset, config = trainer.dataset, trainer.config
         detail = one_sample_step(
             checkpoint.parameters,
             config.network_arguments(),
