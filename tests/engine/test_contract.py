@@ -29,6 +29,20 @@ def test_weights_and_biases_are_read_only_views():
     assert all(np.array_equal(w, b) for w, b in zip(net.weights, before))
 
 
+def test_parameters_is_theta_read_only_in_the_layer_views_layout():
+    """``parameters`` lists every weight row by row, then every bias, and refuses writes;
+    it follows the network as it trains (a view, not a copy)."""
+    net = Network([3, 4, 2], seed=0)
+    expected = np.concatenate([w.ravel() for w in net.weights] + list(net.biases))
+    assert np.array_equal(net.parameters, expected)
+    with pytest.raises(ValueError, match="read-only"):
+        net.parameters[0] = 1.0
+    X, Y = make_batch(np.random.default_rng(0), [3, 4, 2], 5, "sigmoid")
+    net.sgd_step(X, Y, 0.5, 0.0, 5)
+    trained = np.concatenate([w.ravel() for w in net.weights] + list(net.biases))
+    assert np.array_equal(net.parameters, trained) and not np.array_equal(trained, expected)
+
+
 def test_load_parameters_copies_and_the_network_trains_them():
     """The arrays are copied (changing them later changes nothing) and then trained."""
     net = Network([2, 3, 1], seed=0)

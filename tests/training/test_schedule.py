@@ -64,3 +64,18 @@ def test_a_whole_run_is_the_same_either_way(monkeypatch):
     second = gathered.run()
     assert first.test_cost == second.test_cost
     assert np.array_equal(copied.net.weights[0], gathered.net.weights[0])
+
+
+def test_a_small_sets_batches_are_one_copy_rewritten_each_epoch():
+    """No arrays are made per epoch: the next shuffle rewrites the same copy in place, so
+    a batch holds its epoch's rows until then (callers copy what they keep)."""
+    X, Y = _data()
+    schedule = BatchSchedule(X, Y, 5, np.random.default_rng(0))
+    first_X, first_Y = schedule.next()
+    rows = first_X[:, 0].copy()
+    for _ in range(schedule.batches_per_epoch):
+        schedule.next()  # the last of epoch 1, then the first of epoch 2
+    again_X, again_Y = schedule.batches[0]
+    assert again_X is first_X and again_Y is first_Y
+    assert not np.array_equal(first_X[:, 0], rows)  # epoch 2's rows, written in place
+    assert np.array_equal(first_Y, first_X[:, :1] * 2)

@@ -139,6 +139,7 @@ class Network:
         self._weights = tuple(read_only(w) for w in weights)
         self._biases = tuple(read_only(b) for b in biases)
         self._theta_w = self._theta[: sum(w.size for w in weights)]
+        self._parameters = read_only(self._theta)
         self._workspaces: dict[int, _Workspace] = {}
 
     @property
@@ -150,6 +151,11 @@ class Network:
     def biases(self) -> tuple[np.ndarray, ...]:
         """b per layer, shape (sizes[l+1],): read-only views (see load_parameters)."""
         return self._biases
+
+    @property
+    def parameters(self) -> np.ndarray:
+        """θ, every weight then every bias (``layer_views``' layout), as a read-only view."""
+        return self._parameters
 
     def initialise(self, seed: int | None = None) -> None:
         """Draw fresh weights and biases from the network's ``init`` scheme."""

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from tui_backprop.engine import Gradients, Network
+from tui_backprop.engine.parameters import layer_views
 
 if TYPE_CHECKING:
     from tui_backprop.training.evaluator import Evaluation
@@ -29,29 +30,20 @@ class Parameters:
 
     @classmethod
     def of(cls, net: Network) -> Parameters:
-        """Copy a network's parameters."""
-        flat = np.concatenate([w.ravel() for w in net.weights] + [b for b in net.biases])
+        """Copy a network's parameters (θ has this layout already: one copy)."""
+        flat = net.parameters.copy()
         flat.flags.writeable = False
         return cls(tuple(net.sizes), flat)
 
     @property
     def weights(self) -> tuple[np.ndarray, ...]:
         """w^l of shape (sizes[l + 1], sizes[l]) per code index l."""
-        views, start = [], 0
-        for n_in, n_out in zip(self.sizes[:-1], self.sizes[1:]):
-            views.append(self.flat[start : start + n_in * n_out].reshape(n_out, n_in))
-            start += n_in * n_out
-        return tuple(views)
+        return tuple(layer_views(self.flat, self.sizes)[0])
 
     @property
     def biases(self) -> tuple[np.ndarray, ...]:
         """b^l of shape (sizes[l + 1],) per code index l."""
-        start = sum(a * b for a, b in zip(self.sizes[:-1], self.sizes[1:]))
-        views = []
-        for n_out in self.sizes[1:]:
-            views.append(self.flat[start : start + n_out])
-            start += n_out
-        return tuple(views)
+        return tuple(layer_views(self.flat, self.sizes)[1])
 
     @property
     def nbytes(self) -> int:

@@ -34,6 +34,7 @@ class Steps:
     """Mini-batch steps and epoch ends for ``Trainer``."""
 
     _evaluated: tuple[Checkpoint, ...] = ()  # the networks of the latest evaluations
+    _settings: dict | None = None  # the configuration as the diagnoses read it, made once
 
     def evaluated_network(self, classes: TestClasses) -> Checkpoint | None:
         """The parameters and counters at the evaluation that produced ``classes`` (one of
@@ -85,13 +86,12 @@ class Steps:
             index += 1
             step += 1
             samples += len(X)
-            self.step_count = step
-            self.samples_seen = samples
             if index == end or self._attention or not isfinite(sum(grads.nabla_b[-1].tolist())):
                 break
             if (every and step % every == 0) or (seconds and clock() - since >= seconds):
                 break
-        schedule.index = index
+        # only this thread reads the counters while it trains: they are written once
+        self.step_count, self.samples_seen, schedule.index = step, samples, index
         self._after_steps(grads, Y)
 
     def _advance(self, detail: bool) -> None:
@@ -124,7 +124,7 @@ class Steps:
     def _end_epoch(self) -> None:
         """Evaluate (every ``eval_every`` epochs and after the last); finish after the last."""
         self.epoch += 1
-        if not Parameters.of(self.net).is_finite():  # a hidden layer's update may overflow
+        if not np.isfinite(self.net.parameters).all():  # a hidden layer's update may overflow
             self._declare(self._watch.replay(self.step_count, self._evaluation))
             return
         last = self.epoch >= self.config.epochs
@@ -164,6 +164,8 @@ class Steps:
         """The rules of ``training.diagnoses`` on the evaluations so far and the last step."""
         history, grads = self._recorder.epochs_history(), self._last_grads
         info = self.dataset.info
+        if self._settings is None:  # asdict's deep copy at every evaluation showed in profiles
+            self._settings = self.config.to_dict()
         return diagnose(
             RunFacts(
                 epochs=history.epoch,
@@ -171,7 +173,7 @@ class Steps:
                 test_cost=history.test_cost,
                 test_accuracy=history.test_accuracy,
                 eta=self.eta,
-                settings=self.config.to_dict(),
+                settings=self._settings,
                 n_train=self._n_train,
                 n_classes=len(info.class_names) if info.task == "classification" else 0,
                 output_slow_share=None
