@@ -118,12 +118,53 @@ async def test_enter_twice_in_the_palette_opens_the_preset_without_a_crash() -> 
     app = BackpropApp(preset="xor")
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_until(pilot, lambda: app.trainer is not None, "the network")
-        for key in ["ctrl+p", *"digits", "enter", "enter"]:
+        await open_the_palette(pilot)
+        for key in [*"digits", "enter", "enter"]:
             app.post_message(events.Key(key, key_to_character(key)))
         await wait_until(pilot, lambda: "digits" in (app.preset_name or ""), "a digits preset")
         await pilot.pause()
         assert len(app.screen_stack) == 1
         assert "digits" in app.preset_name
+
+
+async def open_the_palette(pilot) -> None:
+    """ctrl+p, and wait for the palette: keys sent before it is up go to the main screen."""
+    from textual.command import CommandPalette
+
+    await pilot.press("ctrl+p")
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, CommandPalette), "the palette")
+
+
+async def test_one_enter_typed_before_the_hits_opens_the_top_hit() -> None:
+    """ctrl+p, `moons`, Enter sent at once (a paste, a fast typist): Textual dropped an
+    Enter that came before the search's hits; the palette keeps it for them."""
+    from textual import events
+    from textual.keys import key_to_character
+
+    app = BackpropApp(preset="xor")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_until(pilot, lambda: app.trainer is not None, "the network")
+        await open_the_palette(pilot)
+        for key in [*"moons", "enter"]:
+            app.post_message(events.Key(key, key_to_character(key)))
+        await wait_until(pilot, lambda: app.preset_name == "moons", "the moons preset")
+        await pilot.pause()
+        assert len(app.screen_stack) == 1 and app.config.dataset == "moons"
+
+
+async def test_an_early_enter_with_no_hit_leaves_the_palette_open() -> None:
+    """A kept Enter with nothing found does nothing: the palette says so and stays."""
+    from textual import events
+    from textual.keys import key_to_character
+
+    app = BackpropApp(preset="xor")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_until(pilot, lambda: app.trainer is not None, "the network")
+        await open_the_palette(pilot)
+        for key in [*"000", "enter"]:
+            app.post_message(events.Key(key, key_to_character(key)))
+        await wait_until(pilot, lambda: "No matches found" in screen_text(app), "no match")
+        assert len(app.screen_stack) == 2 and app.preset_name == "xor"
 
 
 async def test_layers_too_big_for_the_memory_are_refused_under_the_layers_field(
