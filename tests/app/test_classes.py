@@ -11,8 +11,10 @@ from tests.app.screen import screen_text, train_here, wait_until
 from tests.step_records import check_against_reference
 from tui_backprop.app import BackpropApp
 from tui_backprop.app.screens.classes import ClassesScreen
-from tui_backprop.formatting import number
+from tui_backprop.engine import Network
+from tui_backprop.formatting import number, scientific
 from tui_backprop.training import from_dict, load_preset
+from tui_backprop.training.inspection import load_parameters
 from tui_backprop.training.inspector_rows import Architecture
 
 #: one epoch of the digits preset (1,438 training images, m = 10) and a little more
@@ -43,13 +45,36 @@ async def test_c_shows_the_confusion_matrix_and_the_worst_images_of_digits() -> 
         assert f"most confused: {true} taken for {given} {count} times" in text
         assert f"{classes.worst_true[0]}→{classes.worst_predicted[0]}" in text
         assert f"test image {classes.worst[0]}:" in text
-        assert "δ^l of this image" in text and "‖δ^1‖" in text
+        # δ^l from the network of that evaluation, recomputed here on the image alone
+        net = Network(**app.trainer.config.network_arguments())
+        load_parameters(net, app.trainer.evaluated_network(classes).parameters)
+        row = int(classes.worst[0])
+        X, Y = app.trainer.dataset.X_test, app.trainer.dataset.Y_test
+        delta = net.backprop(X[row : row + 1], Y[row : row + 1]).delta
+        assert "δ^l of this image (BP1, BP2):" in text  # the box wraps the numbers
+        for l, d in enumerate(delta):
+            assert f"‖δ^{l + 1}‖" in text and scientific(float(np.linalg.norm(d))) in text
         await pilot.press("right")
         await pilot.pause()
         assert f"test image {classes.worst[1]}:" in screen_text(app)
         await pilot.press("c")
         await pilot.pause()
         assert not isinstance(app.screen, ClassesScreen)
+
+
+async def test_the_gallery_says_when_the_evaluations_network_is_gone() -> None:
+    """δ^l are computed when shown, from the evaluation's kept network: without it the
+    gallery says so instead of showing numbers of another network."""
+    app = digits_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await train_here(pilot, DIGITS_STEPS)
+        app.trainer._evaluated = ()  # as when the view is far behind the kept evaluations
+        await pilot.press("c")
+        await pilot.pause()
+        text = screen_text(app)
+        flat = " ".join(text.replace("│", " ").split())  # the box wraps its lines
+        assert "δ^l of this image (BP1, BP2): that" in flat and "network is no longer kept" in flat
+        assert "‖δ^1‖" not in text
 
 
 async def test_enter_on_a_misclassified_image_opens_the_inspector_on_it() -> None:

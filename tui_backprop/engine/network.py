@@ -270,9 +270,14 @@ class Network:
 
     def evaluate(self, X: np.ndarray, Y: np.ndarray) -> tuple[float, np.ndarray]:
         """Return the mean cost C over the rows and the outputs a^L, from one forward pass."""
+        costs, a = self.sample_costs(X, Y)
+        return float(costs.mean()), a
+
+    def sample_costs(self, X: np.ndarray, Y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Return each row's cost C_x and the outputs a^L, from one forward pass."""
         X, Y = self._as_input(X), self._as_target(Y, len(X))
         z, a = self._forward(X)
-        return float(self._cost.fn(z, a, Y).mean()), a
+        return self._cost.fn(z, a, Y), a
 
     def batch_cost(self, grads: Gradients, Y: np.ndarray) -> float:
         """C on the mini-batch that produced ``grads``, from its stored z^L and a^L (no pass)."""

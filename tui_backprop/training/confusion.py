@@ -27,9 +27,6 @@ class TestClasses:
     worst_true: np.ndarray  # their true classes
     worst_predicted: np.ndarray  # the classes the network gave them
     worst_errors: np.ndarray  # their ‖a^L − y‖²
-    #: per layer, δ^l of each of the worst (len(worst), n_l), from one backward pass at the
-    #: evaluation (empty until the evaluator adds them)
-    worst_deltas: tuple[np.ndarray, ...] = ()
 
     @property
     def total(self) -> int:

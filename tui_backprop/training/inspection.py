@@ -157,3 +157,14 @@ def one_sample_step(
     gradients = copy_gradients(net.backprop(X, Y))
     net.sgd_step(X, Y, eta, lmbda, n)
     return StepDetail(step, X, Y, parameters, gradients, Parameters.of(net), eta, lmbda, n)
+
+
+def deltas_of(
+    parameters: Parameters, network_arguments: dict, X: np.ndarray, Y: np.ndarray
+) -> tuple[np.ndarray, ...]:
+    """δ^l per layer (BP1, BP2) of each row of X, shape (len(X), n_l), from ``parameters``
+    on a network of their own (the gallery's errors of the worst mistakes, computed when
+    shown rather than at every evaluation)."""
+    net = Network(**network_arguments)
+    load_parameters(net, parameters)
+    return tuple(delta.copy() for delta in net.backprop(X, Y).delta)

@@ -23,7 +23,7 @@ from tui_backprop.data import Dataset
 from tui_backprop.formatting import percent
 from tui_backprop.training import Snapshot, Trainer
 from tui_backprop.training.confusion import TestClasses
-from tui_backprop.training.inspection import one_sample_step
+from tui_backprop.training.inspection import deltas_of, one_sample_step
 
 
 class ClassesScreen(Screen["TestSample | None"]):
@@ -44,6 +44,7 @@ class ClassesScreen(Screen["TestSample | None"]):
         self.dataset = dataset
         self.snapshot = snapshot
         self.chosen = 0
+        self._deltas: tuple[TestClasses | None, tuple | None] = (None, None)
         info = dataset.info
         self.names = info.class_names or tuple(str(k) for k in range(max(info.n_outputs, 2)))
 
@@ -134,7 +135,28 @@ class ClassesScreen(Screen["TestSample | None"]):
         else:
             width = max(self.query_one("#gallery-box").content_size.width, 20)
             gallery.update(thumbnails(classes, X_test, shape, self.names, self.chosen, width))
-        sample.update(sample_detail(classes, self.chosen, X_test, shape, self.names))
+        deltas = self._deltas_of(classes)
+        sample.update(sample_detail(classes, self.chosen, X_test, shape, self.names, deltas))
+
+    def _deltas_of(self, classes: TestClasses) -> tuple | None:
+        """δ^l of the worst mistakes from the network of their evaluation (one backward pass
+        per evaluation shown); None when that network is no longer kept."""
+        shown, deltas = self._deltas
+        if shown is not classes:
+            trainer = self.app.trainer
+            checkpoint = trainer.evaluated_network(classes) if trainer is not None else None
+            if checkpoint is not None:
+                rows = classes.worst
+                deltas = deltas_of(
+                    checkpoint.parameters,
+                    trainer.config.network_arguments(),
+                    self.dataset.X_test[rows],
+                    self.dataset.Y_test[rows],
+                )
+            else:
+                deltas = None
+            self._deltas = (classes, deltas)
+        return deltas
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,8 @@
 
 Each thumbnail is the image itself (MNIST's 28 × 28 halved to 14 × 14 to fit), captioned
 "true→given"; the chosen one is shown with its output activations a^L per class and its
-errors δ^l per layer, as the engine computed them for that image at the evaluation.
+errors δ^l per layer, as the engine computes them for that image from the network of
+that evaluation.
 """
 
 from __future__ import annotations
@@ -76,8 +77,10 @@ def sample_detail(
     X_test: np.ndarray,
     shape: tuple[int, int] | None,
     names: tuple[str, ...],
+    deltas: tuple[np.ndarray, ...] | None,
 ) -> RenderableType:
-    """One of the worst: its image (enlarged), a^L per class, and δ^l per layer."""
+    """One of the worst: its image (enlarged), a^L per class, and δ^l per layer (``deltas``
+    of every one of the worst, or None when that evaluation's network is gone)."""
     true, given = int(classes.worst_true[index]), int(classes.worst_predicted[index])
     row = int(classes.worst[index])
     outputs = classes.worst_outputs[index]
@@ -98,11 +101,14 @@ def sample_detail(
         activations.add_row(
             Text(f"{name:>3} {number(float(value))}", style=style), Text(bar, style=style), mark
         )
-    deltas = Text("δ^l of this image (BP1, BP2): ", style="bold")
-    norms = [float(np.linalg.norm(layer[index])) for layer in classes.worst_deltas]
-    deltas.append(" · ".join(f"‖δ^{l + 1}‖ {scientific(v)}" for l, v in enumerate(norms)))
-    output_delta = classes.worst_deltas[-1][index]
-    deltas.append("\nδ^L per output: " + " ".join(number(float(v), 2) for v in output_delta))
+    errors = Text("δ^l of this image (BP1, BP2): ", style="bold")
+    if deltas is None:
+        errors.append("that evaluation's network is no longer kept", style="dim")
+    else:
+        norms = [float(np.linalg.norm(layer[index])) for layer in deltas]
+        errors.append(" · ".join(f"‖δ^{l + 1}‖ {scientific(v)}" for l, v in enumerate(norms)))
+        output = deltas[-1][index]
+        errors.append("\nδ^L per output: " + " ".join(number(float(v), 2) for v in output))
     body = Table.grid(padding=(0, 2))
     if shape is not None:
         scale = 2 if shape[1] <= THUMB_LIMIT else 1
@@ -112,4 +118,4 @@ def sample_detail(
         body.add_row(lines_renderable(half_block_lines(picture, GREY)), activations)
     else:
         body.add_row(activations)
-    return Group(facts, body, deltas)
+    return Group(facts, body, errors)
