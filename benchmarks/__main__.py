@@ -120,7 +120,7 @@ def run_chapter2(args: argparse.Namespace, out: Report) -> None:
 def run_trainer(args: argparse.Namespace, out: Report) -> None:
     """Whole epochs through the trainer against bare sgd_step calls."""
     log("trainer overhead ...")
-    rows = trainer_overhead.measure(rounds=max(3, args.rounds - 2), quick=args.quick)
+    rows = trainer_overhead.measure(rounds=3 * args.rounds, quick=args.quick)
     out.section(
         "Trainer overhead: whole epochs against bare `sgd_step`",
         report.table(trainer_overhead.HEADERS, trainer_overhead.rows_for_table(rows)),

@@ -4,9 +4,17 @@ The trainer shuffles every epoch, evaluates on the training subset and the test 
 the end of each (or every ``eval_every``), checks for divergence every step, and builds a
 snapshot at the headless mode's cadence (every 0.1 s, without the output map, which the
 headless mode does not draw); the bare loop only calls ``sgd_step`` on the same number of
-mini-batches. A third row trains as the app asks: snapshots 5 times a second, with the
-output map. Both run interleaved over rounds; the overhead is the median of the paired
-ratios, minus one.
+consecutive mini-batches of the unshuffled data. A third row trains as the app asks:
+snapshots 5 times a second, with the output map.
+
+A third loop, "bare, shuffled", takes its batches from the trainer's ``BatchSchedule``
+(a fresh shuffle every epoch, as the book's SGD does): it shows how much of the overhead
+is SGD's shuffle, which the bare loop skips, and how much the trainer's own work.
+
+Each round runs the three loops back to back, in an order that turns from round to round,
+on a few epochs; the overhead is the median of the rounds' paired ratios, minus one, with
+the quartiles of those ratios beside it (one round's ratio moves by ±5–10 % on this VM: a
+median of 3 long rounds moved A between 9 % and 40 % from one run to the next).
 """
 
 from __future__ import annotations
@@ -34,9 +42,9 @@ class Case:
 
 
 CASES = (
-    Case("default preset (spiral, 2-16-16-3, m=10)", "spiral", 60),
-    Case("A: the book's 784-30-10, m=10, MNIST-sized data", "nielsen-ch1", 2, True),
-    Case("spiral as the app asks (5 snapshots/s with the map)", "spiral", 60, as_the_app=True),
+    Case("default preset (spiral, 2-16-16-3, m=10)", "spiral", 15),
+    Case("A: the book's 784-30-10, m=10, MNIST-sized data", "nielsen-ch1", 1, True),
+    Case("spiral as the app asks (5 snapshots/s with the map)", "spiral", 15, as_the_app=True),
 )
 #: the app's cadence (tui_backprop.app.session.MAX_SNAPSHOTS_PER_SECOND, without Textual)
 APP_SNAPSHOTS_PER_SECOND = 5
@@ -52,6 +60,8 @@ class OverheadRow:
     bare_epoch: float
     overhead: float
     snapshots_per_epoch: float
+    quartiles: tuple[float, float]  # of the paired overheads
+    shuffle: float  # bare, shuffled over bare, minus one (median of the paired ratios)
 
 
 def synthetic_mnist(n_train: int = 10_000, n_test: int = 2_000, seed: int = 0):
@@ -102,64 +112,88 @@ def _trainer_run(config, dataset, as_the_app: bool = False) -> tuple[float, int,
     return time.perf_counter() - started, trainer.step_count, count[0]
 
 
-def _bare_run(config, dataset, steps: int) -> float:
-    """Seconds for ``steps`` bare ``sgd_step`` calls on consecutive mini-batches."""
+def _bare_run(config, dataset, steps: int, shuffled: bool = False) -> float:
+    """Seconds for ``steps`` bare ``sgd_step`` calls on consecutive mini-batches (or, when
+    ``shuffled``, on the batches of the trainer's schedule, reshuffled every epoch)."""
     from tui_backprop.engine import Network
+    from tui_backprop.training.schedule import BatchSchedule
 
     net = Network(**config.network_arguments())
     X, Y, m = dataset.X_train, dataset.Y_train, config.batch_size
     n = len(X)
-    starts = list(range(0, n, m))
-    batches = [(X[s : s + m], Y[s : s + m]) for s in starts]
+    batches = [(X[s : s + m], Y[s : s + m]) for s in range(0, n, m)]
     k = len(batches)
+    schedule = BatchSchedule(X, Y, m, np.random.default_rng(0))
     sgd_step, eta, lmbda = net.sgd_step, config.eta, config.lmbda
     started = time.perf_counter()
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        for i in range(steps):
-            Xb, Yb = batches[i % k]
-            sgd_step(Xb, Yb, eta, lmbda, n)
+        if shuffled:
+            for _ in range(steps):
+                Xb, Yb = schedule.next()
+                sgd_step(Xb, Yb, eta, lmbda, n)
+        else:
+            for i in range(steps):
+                Xb, Yb = batches[i % k]
+                sgd_step(Xb, Yb, eta, lmbda, n)
     return time.perf_counter() - started
 
 
-def measure(rounds: int = 5, quick: bool = False) -> list[OverheadRow]:
-    """Time each case with and without the trainer, interleaved over ``rounds``."""
+def measure(rounds: int = 15, quick: bool = False) -> list[OverheadRow]:
+    """Time each case with the trainer, bare and bare shuffled, over ``rounds`` rounds."""
+    return [_measure_case(case, 2 if quick else rounds) for case in CASES]
+
+
+def _measure_case(case: Case, rounds: int) -> OverheadRow:
+    """The three loops of one case, each first in turn, over ``rounds`` rounds."""
     from tui_backprop.data import load_dataset
     from tui_backprop.training import load_preset
 
-    rows = []
-    for case in CASES:
-        epochs = max(1, case.epochs // 4) if quick else case.epochs
-        config = load_preset(case.preset).replace(epochs=epochs)
-        if case.synthetic_mnist:
-            dataset = synthetic_mnist()
-        else:
-            dataset = load_dataset(config.dataset, **config.dataset_options)
-        _trainer_run(config.replace(epochs=1), dataset, case.as_the_app)  # warm-up
-        ratios, trainer_times, bare_times, snapshots = [], [], [], []
-        steps = 0
-        retries = QuietRetries(budget=60.0)
-        for _ in range(rounds):
-            wait_for_quiet(patience=5.0)
-            (seconds, steps, count), _ = retries.run(_trainer_run, config, dataset, case.as_the_app)
-            bare, _ = retries.run(_bare_run, config, dataset, steps)
-            ratios.append(seconds / bare)
-            trainer_times.append(seconds)
-            bare_times.append(bare)
-            snapshots.append(count)
-        rows.append(
-            OverheadRow(
-                label=case.label,
-                steps_per_epoch=steps // epochs,
-                trainer_epoch=statistics.median(trainer_times) / epochs,
-                bare_epoch=statistics.median(bare_times) / epochs,
-                overhead=statistics.median(ratios) - 1.0,
-                snapshots_per_epoch=statistics.median(snapshots) / epochs,
-            )
-        )
-    return rows
+    config = load_preset(case.preset).replace(epochs=case.epochs)
+    if case.synthetic_mnist:
+        dataset = synthetic_mnist()
+    else:
+        dataset = load_dataset(config.dataset, **config.dataset_options)
+    _trainer_run(config, dataset, case.as_the_app)  # warm-up
+    steps = _trainer_run(config, dataset, case.as_the_app)[1]
+    loops = {
+        "trainer": lambda: _trainer_run(config, dataset, case.as_the_app),
+        "bare": lambda: (_bare_run(config, dataset, steps), steps, 0),
+        "shuffled": lambda: (_bare_run(config, dataset, steps, shuffled=True), steps, 0),
+    }
+    times: dict[str, list[float]] = {name: [] for name in loops}
+    snapshots = []
+    retries = QuietRetries(budget=60.0)
+    for round_ in range(rounds):
+        wait_for_quiet(patience=5.0)
+        names = list(loops)
+        for name in names[round_ % 3 :] + names[: round_ % 3]:  # each goes first in turn
+            (seconds, _, count), _ = retries.run(loops[name])
+            times[name].append(seconds)
+            if name == "trainer":
+                snapshots.append(count)
+    ratios = [t / b - 1 for t, b in zip(times["trainer"], times["bare"])]
+    quartiles = statistics.quantiles(ratios, n=4) if len(ratios) > 1 else ratios * 3
+    return OverheadRow(
+        label=case.label,
+        steps_per_epoch=steps // case.epochs,
+        trainer_epoch=statistics.median(times["trainer"]) / case.epochs,
+        bare_epoch=statistics.median(times["bare"]) / case.epochs,
+        overhead=statistics.median(ratios),
+        snapshots_per_epoch=statistics.median(snapshots) / case.epochs,
+        quartiles=(quartiles[0], quartiles[-1]),
+        shuffle=statistics.median(s / b - 1 for s, b in zip(times["shuffled"], times["bare"])),
+    )
 
 
-HEADERS = ("run", "steps/epoch", "trainer ms/epoch", "bare ms/epoch", "snapshots/epoch", "overhead")
+HEADERS = (
+    "run",
+    "steps/epoch",
+    "trainer ms/epoch",
+    "bare ms/epoch",
+    "snapshots/epoch",
+    "overhead (quartiles)",
+    "of it, the shuffle",
+)
 
 
 def rows_for_table(rows: list[OverheadRow]) -> list[tuple]:
@@ -171,7 +205,8 @@ def rows_for_table(rows: list[OverheadRow]) -> list[tuple]:
             f"{r.trainer_epoch * 1e3:.1f}",
             f"{r.bare_epoch * 1e3:.1f}",
             f"{r.snapshots_per_epoch:.1f}",
-            f"{100 * r.overhead:.1f} %",
+            f"{100 * r.overhead:.1f} % ({100 * r.quartiles[0]:.0f}–{100 * r.quartiles[1]:.0f})",
+            f"{100 * r.shuffle:.1f} %",
         )
         for r in rows
     ]
