@@ -86,10 +86,11 @@ def output_slow_share(
 ) -> float | None:
     """The share of output neurons whose σ'(z^L) stayed below ``slope_share`` of σ's peak
     on every sample of the batch (None where the output σ cannot saturate)."""
-    last = len(gradients.zs) - 1
     peak = MAX_SLOPE.get(architecture.output_activation)
-    slope = sigma_prime_of(gradients, architecture, last)
-    if peak is None or slope is None or len(slope) == 0:
+    if peak is None:  # softmax, linear or ReLU outputs: no slope to fall
+        return None
+    slope = sigma_prime_of(gradients, architecture, len(gradients.zs) - 1)
+    if slope is None or len(slope) == 0:
         return None
     return float(np.mean(np.all(slope < slope_share * peak, axis=0)))
 

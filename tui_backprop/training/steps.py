@@ -179,7 +179,10 @@ class Steps:
                 output_slow_share=None
                 if grads is None
                 else output_slow_share(grads, self._architecture, SLOW_SLOPE_SHARE),
-                hidden_dead_share=dead_share(self._saturation()[:-1]),
+                # None without ReLU hidden layers, as dead_share says (without a pass)
+                hidden_dead_share=dead_share(self._saturation()[:-1])
+                if self._architecture.activation == "relu"
+                else None,
                 grad_norm_b=()
                 if grads is None
                 else tuple(float(np.linalg.norm(g)) for g in grads.nabla_b),
