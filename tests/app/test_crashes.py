@@ -109,44 +109,39 @@ async def test_a_big_network_is_built_off_the_ui_thread_while_the_keys_still_act
         assert "2-1100-1000-1" in screen_text(app)
 
 
-async def test_enter_twice_in_the_palette_opens_the_preset_without_a_crash() -> None:
-    """ctrl+p, `digits`, Enter twice as a terminal sends them (no pause): the second
-    Enter popped the main screen (ScreenStackError)."""
+async def palette_keys_at_once(pilot, keys: list[str]) -> None:
+    """Once the network is built: ctrl+p, wait for the palette (keys sent before it is up
+    go to the main screen), then ``keys`` sent at once, as a terminal delivers a paste."""
     from textual import events
+    from textual.command import CommandPalette
     from textual.keys import key_to_character
 
+    app = pilot.app
+    await wait_until(pilot, lambda: app.trainer is not None, "the network")
+    await pilot.press("ctrl+p")
+    await wait_until(pilot, lambda: isinstance(app.screen, CommandPalette), "the palette")
+    for key in keys:
+        app.post_message(events.Key(key, key_to_character(key)))
+
+
+async def test_enter_twice_in_the_palette_opens_the_preset_without_a_crash() -> None:
+    """`digits`, Enter twice as a terminal sends them (no pause): the second Enter popped
+    the main screen (ScreenStackError)."""
     app = BackpropApp(preset="xor")
     async with app.run_test(size=(100, 30)) as pilot:
-        await wait_until(pilot, lambda: app.trainer is not None, "the network")
-        await open_the_palette(pilot)
-        for key in [*"digits", "enter", "enter"]:
-            app.post_message(events.Key(key, key_to_character(key)))
+        await palette_keys_at_once(pilot, [*"digits", "enter", "enter"])
         await wait_until(pilot, lambda: "digits" in (app.preset_name or ""), "a digits preset")
         await pilot.pause()
         assert len(app.screen_stack) == 1
         assert "digits" in app.preset_name
 
 
-async def open_the_palette(pilot) -> None:
-    """ctrl+p, and wait for the palette: keys sent before it is up go to the main screen."""
-    from textual.command import CommandPalette
-
-    await pilot.press("ctrl+p")
-    await wait_until(pilot, lambda: isinstance(pilot.app.screen, CommandPalette), "the palette")
-
-
 async def test_one_enter_typed_before_the_hits_opens_the_top_hit() -> None:
-    """ctrl+p, `moons`, Enter sent at once (a paste, a fast typist): Textual dropped an
-    Enter that came before the search's hits; the palette keeps it for them."""
-    from textual import events
-    from textual.keys import key_to_character
-
+    """`moons` and Enter at once (a paste, a fast typist): Textual dropped an Enter that
+    came before the search's hits; the palette keeps it for them."""
     app = BackpropApp(preset="xor")
     async with app.run_test(size=(100, 30)) as pilot:
-        await wait_until(pilot, lambda: app.trainer is not None, "the network")
-        await open_the_palette(pilot)
-        for key in [*"moons", "enter"]:
-            app.post_message(events.Key(key, key_to_character(key)))
+        await palette_keys_at_once(pilot, [*"moons", "enter"])
         await wait_until(pilot, lambda: app.preset_name == "moons", "the moons preset")
         await pilot.pause()
         assert len(app.screen_stack) == 1 and app.config.dataset == "moons"
@@ -154,15 +149,9 @@ async def test_one_enter_typed_before_the_hits_opens_the_top_hit() -> None:
 
 async def test_an_early_enter_with_no_hit_leaves_the_palette_open() -> None:
     """A kept Enter with nothing found does nothing: the palette says so and stays."""
-    from textual import events
-    from textual.keys import key_to_character
-
     app = BackpropApp(preset="xor")
     async with app.run_test(size=(100, 30)) as pilot:
-        await wait_until(pilot, lambda: app.trainer is not None, "the network")
-        await open_the_palette(pilot)
-        for key in [*"000", "enter"]:
-            app.post_message(events.Key(key, key_to_character(key)))
+        await palette_keys_at_once(pilot, [*"000", "enter"])
         await wait_until(pilot, lambda: "No matches found" in screen_text(app), "no match")
         assert len(app.screen_stack) == 2 and app.preset_name == "xor"
 
