@@ -87,13 +87,17 @@ class ClassTally:
         if wrong.size == 0:
             return
         errors = np.sum((outputs[wrong] - Y[wrong]) ** 2, axis=1)
-        top = wrong[np.argsort(-errors, kind="stable")[: self.keep]]
-        chosen = np.sum((outputs[top] - Y[top]) ** 2, axis=1)
-        self._worst.append((chosen, top + first_row, outputs[top], true[top], predicted[top]))
+        worst = np.argsort(-errors, kind="stable")[: self.keep]
+        top = wrong[worst]
+        self._worst.append(
+            (errors[worst], top + first_row, outputs[top], true[top], predicted[top])
+        )
 
     def result(self, n_outputs: int) -> TestClasses:
         """The matrix and the worst mistakes over every chunk, worst first."""
-        if self._worst:
+        if len(self._worst) == 1:  # one chunk (every test split up to EVAL_CHUNK rows)
+            errors, rows, outputs, true, predicted = self._worst[0]
+        elif self._worst:
             errors, rows, outputs, true, predicted = (
                 np.concatenate(parts) for parts in zip(*self._worst)
             )
