@@ -56,11 +56,14 @@ class Evaluator:
         # small splits go through the network together: there the number of NumPy calls,
         # not of rows, sets the time (one pass took a spiral's evaluation ~40 % less)
         self._both = None
-        if len(self._X_test) and len(self._X_train) + len(self._X_test) <= EVAL_CHUNK:
-            self._both = (
-                np.concatenate([self._X_train, self._X_test]),
-                np.concatenate([self._Y_train, self._Y_test]),
-            )
+        k = len(self._X_train)
+        if len(self._X_test) and k + len(self._X_test) <= EVAL_CHUNK:
+            X_both = np.concatenate([self._X_train, self._X_test])
+            Y_both = np.concatenate([self._Y_train, self._Y_test])
+            self._both = X_both, Y_both
+            # the splits become views of it: the subset's own copy is not kept twice
+            self._X_train, self._X_test = X_both[:k], X_both[k:]
+            self._Y_train, self._Y_test = Y_both[:k], Y_both[k:]
 
     def _labels(self, Y: np.ndarray) -> np.ndarray | None:
         """Integer classes of targets, or None for regression."""
