@@ -95,9 +95,7 @@ class ClassTally:
 
     def result(self, n_outputs: int) -> TestClasses:
         """The matrix and the worst mistakes over every chunk, worst first."""
-        if len(self._worst) == 1:  # one chunk (every test split up to EVAL_CHUNK rows)
-            errors, rows, outputs, true, predicted = self._worst[0]
-        elif self._worst:
+        if self._worst:
             errors, rows, outputs, true, predicted = (
                 np.concatenate(parts) for parts in zip(*self._worst)
             )

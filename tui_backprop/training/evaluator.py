@@ -72,7 +72,7 @@ class Evaluator:
     def evaluate(self, net: Network, lmbda: float) -> Evaluation:
         """Both splits' cost and accuracy for the network as it is now."""
         if self._both is not None:
-            costs, outputs = net.sample_costs(*self._both)
+            costs, outputs = self._forward(net, *self._both)
             k = len(self._X_train)
             train, test = (costs[:k], outputs[:k]), (costs[k:], outputs[k:])
         else:

@@ -151,8 +151,7 @@ def one_sample_step(
     """What a step on one sample (x, y) alone would compute and do, from ``parameters``:
     the engine's forward and backward pass (BP1–BP4) on a mini-batch of 1, and the update
     it would make. The run is not touched: the step is taken on a network of its own."""
-    net = Network(**network_arguments)
-    load_parameters(net, parameters)
+    net = network_of(parameters, network_arguments)
     X, Y = np.atleast_2d(x).astype(net.dtype), np.atleast_2d(y).astype(net.dtype)
     gradients = copy_gradients(net.backprop(X, Y))
     net.sgd_step(X, Y, eta, lmbda, n)
@@ -165,6 +164,12 @@ def deltas_of(
     """δ^l per layer (BP1, BP2) of each row of X, shape (len(X), n_l), from ``parameters``
     on a network of their own (the gallery's errors of the worst mistakes, computed when
     shown rather than at every evaluation)."""
+    net = network_of(parameters, network_arguments)
+    return tuple(delta.copy() for delta in net.backprop(X, Y).delta)
+
+
+def network_of(parameters: Parameters, network_arguments: dict) -> Network:
+    """A network of its own holding copied parameters: the run's is never touched."""
     net = Network(**network_arguments)
     load_parameters(net, parameters)
-    return tuple(delta.copy() for delta in net.backprop(X, Y).delta)
+    return net
