@@ -79,3 +79,21 @@ def test_a_small_sets_batches_are_one_copy_rewritten_each_epoch():
     assert again_X is first_X and again_Y is first_Y
     assert not np.array_equal(first_X[:, 0], rows)  # epoch 2's rows, written in place
     assert np.array_equal(first_Y, first_X[:, :1] * 2)
+
+
+def test_a_large_sets_batches_are_one_buffer_rewritten_each_batch(monkeypatch):
+    """Gathered batches are written into one pair of buffers (no arrays per step): a batch
+    holds its rows until the next is asked for; a short last batch is the buffer's head."""
+    monkeypatch.setattr(schedule_module, "GATHER_PER_BATCH_BYTES", 0)
+    X, Y = _data()
+    schedule = BatchSchedule(X, Y, 5, np.random.default_rng(0))
+    first_X, first_Y = schedule.next()
+    rows = first_X[:, 0].copy()
+    second_X, second_Y = schedule.next()
+    assert np.shares_memory(first_X, second_X) and np.shares_memory(first_Y, second_Y)
+    assert not np.array_equal(first_X[:, 0], rows)  # batch 2's rows, written over batch 1
+    for _ in range(2):
+        schedule.next()
+    last_X, last_Y = schedule.next()
+    assert len(last_X) == 3 and np.shares_memory(last_X, first_X)
+    assert np.array_equal(last_Y, last_X[:, :1] * 2)
