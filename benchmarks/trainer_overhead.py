@@ -7,11 +7,17 @@ headless mode does not draw); the bare loop only calls ``sgd_step`` on the same 
 consecutive mini-batches of the unshuffled data. A third row trains as the app asks:
 snapshots 5 times a second, with the output map.
 
-A third loop, "bare, shuffled", takes its batches from the trainer's ``BatchSchedule``
-(a fresh shuffle every epoch, as the book's SGD does): it shows how much of the overhead
-is SGD's shuffle, which the bare loop skips, and how much the trainer's own work.
+Two more loops split the overhead into the book's work and the trainer's own:
 
-Each round runs the three loops back to back, in an order that turns from round to round,
+- "bare, shuffled" takes its batches from the trainer's ``BatchSchedule`` (a fresh shuffle
+  every epoch, as the book's SGD does): how much of the overhead is the shuffle alone;
+- "the book's loop" adds, at the trainer's evaluation epochs, what network2.py's ``SGD``
+  computes when it monitors: cost and accuracy on the training rows the trainer evaluates
+  and on the test split, a forward pass each. The trainer over this loop is the cost of
+  the trainer's own work (divergence checks, marks, reports, diagnoses, the confusion
+  tally, snapshots).
+
+Each round runs the four loops back to back, in an order that turns from round to round,
 on a few epochs; the overhead is the median of the rounds' paired ratios, minus one, with
 the quartiles of those ratios beside it (one round's ratio moves by ±5–10 % on this VM: a
 median of 3 long rounds moved A between 9 % and 40 % from one run to the next).
@@ -62,6 +68,7 @@ class OverheadRow:
     snapshots_per_epoch: float
     quartiles: tuple[float, float]  # of the paired overheads
     shuffle: float  # bare, shuffled over bare, minus one (median of the paired ratios)
+    over_book: float  # the trainer over the book's loop, minus one (median, paired)
 
 
 def synthetic_mnist(n_train: int = 10_000, n_test: int = 2_000, seed: int = 0):
@@ -101,11 +108,14 @@ def _trainer_run(config, dataset, as_the_app: bool = False) -> tuple[float, int,
         """Count the snapshots, as a listener that does nothing else."""
         count[0] += 1
 
+    def on_epoch(record: object) -> None:
+        """Take the record of each evaluation, as the headless mode's metrics do."""
+
     if as_the_app:
         cadence = 1 / APP_SNAPSHOTS_PER_SECOND
         trainer = Trainer(config, dataset, listener=listener, report_every_seconds=cadence)
     else:
-        trainer = Trainer(config, dataset, listener=listener)
+        trainer = Trainer(config, dataset, listener=listener, on_epoch=on_epoch)
         trainer.request_output_map(False)
     started = time.perf_counter()
     trainer.run()
@@ -138,13 +148,42 @@ def _bare_run(config, dataset, steps: int, shuffled: bool = False) -> float:
     return time.perf_counter() - started
 
 
+def _book_loop_run(config, dataset) -> float:
+    """Seconds for the book's SGD loop on the bare engine: the epochs of the trainer's
+    schedule and, at the trainer's evaluation epochs, network2.py's monitoring of cost and
+    accuracy on as many training rows as the trainer evaluates and on the test split."""
+    from tui_backprop.engine import Network
+    from tui_backprop.training.schedule import BatchSchedule
+
+    net = Network(**config.network_arguments())
+    X, Y = dataset.X_train, dataset.Y_train
+    n, k = len(X), min(config.eval_max_samples, len(X))
+    schedule = BatchSchedule(X, Y, config.batch_size, np.random.default_rng(0))
+    monitored = ((X[:k], Y[:k]), (dataset.X_test, dataset.Y_test))
+    sgd_step, eta, lmbda = net.sgd_step, config.eta, config.lmbda
+    monitor: list[tuple[float, float]] = []  # network2.py's evaluation_cost and _accuracy
+    started = time.perf_counter()
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        for epoch in range(1, config.epochs + 1):
+            for _ in range(schedule.batches_per_epoch):
+                Xb, Yb = schedule.next()
+                sgd_step(Xb, Yb, eta, lmbda, n)
+            if epoch % config.eval_every == 0 or epoch == config.epochs:
+                for Xs, Ys in monitored:  # total_cost and accuracy, as network2.py's SGD
+                    costs, outputs = net.sample_costs(Xs, Ys)
+                    cost = float(costs.mean()) + net.weight_penalty(lmbda, n)
+                    accuracy = float(np.mean(outputs.argmax(axis=1) == Ys.argmax(axis=1)))
+                    monitor.append((cost, accuracy))
+    return time.perf_counter() - started
+
+
 def measure(rounds: int = 15, quick: bool = False) -> list[OverheadRow]:
     """Time each case with the trainer, bare and bare shuffled, over ``rounds`` rounds."""
     return [_measure_case(case, 2 if quick else rounds) for case in CASES]
 
 
 def _measure_case(case: Case, rounds: int) -> OverheadRow:
-    """The three loops of one case, each first in turn, over ``rounds`` rounds."""
+    """The four loops of one case, each first in turn, over ``rounds`` rounds."""
     from tui_backprop.data import load_dataset
     from tui_backprop.training import load_preset
 
@@ -159,6 +198,7 @@ def _measure_case(case: Case, rounds: int) -> OverheadRow:
         "trainer": lambda: _trainer_run(config, dataset, case.as_the_app),
         "bare": lambda: (_bare_run(config, dataset, steps), steps, 0),
         "shuffled": lambda: (_bare_run(config, dataset, steps, shuffled=True), steps, 0),
+        "book": lambda: (_book_loop_run(config, dataset), steps, 0),
     }
     times: dict[str, list[float]] = {name: [] for name in loops}
     snapshots = []
@@ -166,7 +206,8 @@ def _measure_case(case: Case, rounds: int) -> OverheadRow:
     for round_ in range(rounds):
         wait_for_quiet(patience=5.0)
         names = list(loops)
-        for name in names[round_ % 3 :] + names[: round_ % 3]:  # each goes first in turn
+        turn = round_ % len(names)
+        for name in names[turn:] + names[:turn]:  # each goes first in turn
             (seconds, _, count), _ = retries.run(loops[name])
             times[name].append(seconds)
             if name == "trainer":
@@ -182,6 +223,7 @@ def _measure_case(case: Case, rounds: int) -> OverheadRow:
         snapshots_per_epoch=statistics.median(snapshots) / case.epochs,
         quartiles=(quartiles[0], quartiles[-1]),
         shuffle=statistics.median(s / b - 1 for s, b in zip(times["shuffled"], times["bare"])),
+        over_book=statistics.median(t / b - 1 for t, b in zip(times["trainer"], times["book"])),
     )
 
 
@@ -193,6 +235,7 @@ HEADERS = (
     "snapshots/epoch",
     "overhead (quartiles)",
     "of it, the shuffle",
+    "over the book's loop",
 )
 
 
@@ -207,6 +250,7 @@ def rows_for_table(rows: list[OverheadRow]) -> list[tuple]:
             f"{r.snapshots_per_epoch:.1f}",
             f"{100 * r.overhead:.1f} % ({100 * r.quartiles[0]:.0f}–{100 * r.quartiles[1]:.0f})",
             f"{100 * r.shuffle:.1f} %",
+            f"{100 * r.over_book:.1f} %",
         )
         for r in rows
     ]
