@@ -100,7 +100,9 @@ class MainScreen(Screen[None]):
         Binding("left_square_bracket", "layer(-1)", "δ", key_display="[", group=LAYER_KEYS),
         Binding("right_square_bracket", "layer(1)", "δ", key_display="]", group=LAYER_KEYS),
         Binding("c", "app.classes", "Classes"),
-        Binding(FIX_KEY, "app.fix", "Fix"),
+        # the hint line names f and its fix whenever f does anything: a footer entry would
+        # only push the pace keys off a 120-column footer
+        Binding(FIX_KEY, "app.fix", "Fix", show=False),
         Binding("less_than_sign", "app.pace(-1)", "slower", key_display="<", group=PACE_KEYS),
         Binding("greater_than_sign", "app.pace(1)", "faster", key_display=">", group=PACE_KEYS),
         Binding("comma", "app.rewind(-1)", "back", key_display=",", group=REWIND_KEYS),
