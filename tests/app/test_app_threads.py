@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from tests.app.screen import wait_until
+from tests.app.screen import screen_text, wait_until
 from tests.app.test_app import notifications, shown_step, trainer_threads
 from tui_backprop.app import BackpropApp
 from tui_backprop.app.messages import SnapshotReady
@@ -59,7 +59,8 @@ async def test_an_exception_in_training_is_a_notification(
 async def test_divergence_is_reported_and_the_app_stays_usable(
     app_xor_config: RunConfig,
 ) -> None:
-    """A huge η diverges: the status says so, a notification explains, space starts again."""
+    """A huge η diverges: the status says so, the bar above it explains (no toast over the
+    panels), space starts again."""
     config = app_xor_config.replace(
         eta=1e6, activation="linear", output_activation="linear", cost="quadratic"
     )
@@ -68,7 +69,9 @@ async def test_divergence_is_reported_and_the_app_stays_usable(
         await wait_until(pilot, lambda: app.trainer is not None, "the network")
         await pilot.press("space")
         await wait_until(pilot, lambda: "diverged" in app.main.status.text, "divergence")
-        assert any("diverged" in text for text in notifications(app))
+        await wait_until(pilot, lambda: "u rolls back" in screen_text(app), "the bar")
+        assert "✗ diverged at step" in screen_text(app)
+        assert not any("diverged" in text for text in notifications(app))
         old = app.trainer
         await pilot.press("space")
         await wait_until(pilot, lambda: app.trainer is not old, "a new run")

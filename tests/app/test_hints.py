@@ -7,6 +7,7 @@ import dataclasses
 
 from tests.app.screen import screen_text
 from tests.app.test_compare import slowdown_app, train_here
+from tui_backprop.training import RunState
 from tui_backprop.training.diagnoses import Diagnosis
 
 
@@ -58,7 +59,24 @@ async def test_f_without_a_hint_says_so() -> None:
         await train_here(pilot, 0)
         await pilot.press("f")
         await pilot.pause()
-        assert "No hint to act on" not in screen_text(app)  # the key is not offered yet
-        app.action_fix()
-        await pilot.pause()
         assert "No hint to act on" in screen_text(app)
+
+
+async def test_a_diverged_run_shows_no_hint_its_way_on_is_the_rollback() -> None:
+    """The same η diagnosis on a diverged run: no hint (η on an ended run changes nothing;
+    the bar's u rolls back with a smaller η), and f says there is none."""
+    app = slowdown_app()
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await train_here(pilot, 3)
+        finding = "η too high: the training cost rose 40% over the last 5 evaluations"
+        diagnosis = Diagnosis("eta-too-high", finding, (("eta", 0.075),), rebuild=False)
+        running = dataclasses.replace(app.latest, diagnoses=(diagnosis,))
+        app.main.show(running)
+        await pilot.pause()
+        assert "f: eta=0.075 │ η too high" in screen_text(app)
+        app.main.show(dataclasses.replace(running, state=RunState.DIVERGED))
+        await pilot.pause()
+        assert "η too high" not in screen_text(app)
+        await pilot.press("f")
+        await pilot.pause()
+        assert "No hint to act on" in screen_text(app) and app.trainer.eta != 0.075

@@ -217,9 +217,9 @@ class BackpropApp(TimeTravel, CompareRuns, ApplyFix, ClassesKeys, App[None]):
             self._keep_ended_run(snapshot)
 
     def _announce(self, snapshot: Snapshot) -> None:
-        """A notification for a diverged or failed run (a finished one is said by the status
-        bar: a toast would cover the output map's final picture)."""
-        if snapshot.state in (RunState.DIVERGED, RunState.FAILED):
+        """A notification for a failed run, or a divergence that no rollback bar explains (a
+        toast saying the status bar or the bar again would cover the panels)."""
+        if snapshot.state in (RunState.DIVERGED, RunState.FAILED) and not self.main.timebar.mode:
             diverged = snapshot.state == RunState.DIVERGED
             title = "Training diverged" if diverged else "Training failed"
             self.notify(snapshot.message, title=title, severity="error", timeout=10)
@@ -376,8 +376,6 @@ class BackpropApp(TimeTravel, CompareRuns, ApplyFix, ClassesKeys, App[None]):
         """Offer escape only inside the form, and no key that the focused field would type."""
         if typed_by_focus(self, action):
             return False
-        if action == "fix":  # offered while a hint shows
-            return self.main.hint.diagnosis is not None
         if action == "leave_field":
             return self.focused is not None and self.main.form in self.focused.ancestors
         return True

@@ -9,7 +9,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-from tui_backprop.training import Snapshot
+from tui_backprop.training import RunState, Snapshot
 from tui_backprop.training.diagnoses import Diagnosis
 
 #: the key that applies the hint's fix (bound on the main screen)
@@ -27,9 +27,13 @@ class HintLine(Static):
         self.display = False
 
     def show(self, snapshot: Snapshot) -> None:
-        """The first diagnosis of this snapshot, unless its fix was applied at this epoch."""
+        """The first diagnosis of this snapshot, unless its fix was applied at this epoch or
+        the run diverged (its way on is the rollback bar's u: η on a run that has ended
+        would change nothing)."""
         found = snapshot.diagnoses[0] if snapshot.diagnoses else None
         if found is not None and self._applied == (found.rule, snapshot.epoch):
+            found = None
+        if snapshot.state == RunState.DIVERGED:
             found = None
         if found == self.diagnosis:
             return
@@ -53,11 +57,6 @@ class HintLine(Static):
         self._set(None)
 
     def _set(self, diagnosis: Diagnosis | None) -> None:
-        """Show the line for a diagnosis, or hide it; the footer offers f only with one."""
-        offered_before = self.diagnosis is not None
+        """Show the line for a diagnosis, or hide it."""
         self.diagnosis = diagnosis
         self.display = diagnosis is not None
-        # the footer is rebuilt on every refresh: only when f comes or goes (at max pace a
-        # hint's numbers change every epoch, and rebuilding cost ~15 % of the training speed)
-        if self.is_attached and offered_before != self.display:
-            self.app.refresh_bindings()
