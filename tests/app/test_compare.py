@@ -131,3 +131,24 @@ async def test_a_finished_run_is_drawn_only_once_the_next_replaces_it() -> None:
         await pilot.press("r")
         await train_here(pilot, 2)
         assert "run 1" in screen_text(app)
+
+
+async def test_a_runaway_earlier_run_leaves_the_current_curves_their_scale(
+    tmp_path: Path,
+) -> None:
+    """A run whose cost ran away to 1e88 (the cost rule's divergence): the plot keeps the
+    current run's scale, and draws the earlier run only where it is within 10× of it."""
+    path = tmp_path / "runaway.jsonl"
+    rows = [{"epoch": e, "train_cost": 10.0 ** (22 * e), "test_cost": None} for e in (0, 1, 2)]
+    rows[0]["train_cost"] = 0.3
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    from tui_backprop.training.runs import read_run_file
+
+    config = load_preset("learning-slowdown-cross-entropy")
+    app = BackpropApp(preset="x", config=config)
+    app.compare_with((("runaway.jsonl", read_run_file(path)),))
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await train_here(pilot, 20)
+        text = screen_text(app)
+        assert "runaway.jsonl" in text  # drawn: its first point is in range
+        assert "e+" not in text.split("Loss", 1)[1].split("╰", 1)[0]  # no 1e+44 ticks

@@ -43,6 +43,9 @@ STACK_HEIGHT = 20
 LABEL_HEIGHT = 12
 #: below this height a plot draws at most SHORT_OVERLAYS earlier runs (the newest)
 OVERLAY_HEIGHT, SHORT_OVERLAYS = 16, 2
+#: an earlier run's costs above this many times the current run's highest are left out (a
+#: diverged run's 1e88 would squash the current curves into the axis)
+OVERLAY_CEILING = 10.0
 
 #: an earlier run to draw faintly: its label and its evaluations
 Overlay = tuple[str, EpochHistory]
@@ -179,10 +182,13 @@ class LossPanel(SnapshotPanel):
         all_x: list[float] = []
         all_y: list[float] = []
         shown, earlier = [], []
+        current = [(*finite_xy(x, y, positive=log, limit=limit), *rest) for x, y, *rest in series]
+        ceiling = OVERLAY_CEILING * max((max(ys) for _, ys, *_ in current if ys), default=np.inf)
         for index, (label, history) in enumerate(self._visible_overlays(height)):
             cost = history.test_cost
             if not np.isfinite(cost).any():  # a file without test costs: its training cost
                 cost = history.train_cost
+            cost = np.where(cost <= ceiling, cost, np.nan)
             xs, ys = finite_xy(history.epoch, cost, positive=log, limit=limit)
             if xs:
                 color = OVERLAY_COLORS[index % len(OVERLAY_COLORS)]
@@ -190,8 +196,7 @@ class LossPanel(SnapshotPanel):
                 earlier.append((color, escape(label)))  # a file's name may hold [ ]
                 all_x += xs
                 all_y += ys
-        for x, y, color, label, draw in series:
-            xs, ys = finite_xy(x, y, positive=log, limit=limit)
+        for xs, ys, color, label, draw in current:
             if xs:
                 # no plotext legend: it would be drawn over the curves; the border says it
                 draw(xs, ys, color=color, marker="braille")
