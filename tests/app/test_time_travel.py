@@ -8,6 +8,7 @@ import re
 from tests.app.screen import screen_text, scrolled_help
 from tests.app.test_app import notifications, shown_step, wait_until
 from tui_backprop.app import BackpropApp
+from tui_backprop.formatting import number
 from tui_backprop.training import RunConfig
 
 VIEWING = re.compile(r"viewing step ([\d,]+) — live is step ([\d,]+)")
@@ -157,3 +158,26 @@ async def test_u_twice_on_the_same_state_goes_back_to_an_earlier_moment(
         assert reported[0].step < 3 and reported[0].eta == 1e4
         news = " ".join(notifications(app))
         assert f"Step 3 diverged again: rolled back to step {reported[0].step}" in news
+
+
+async def test_u_divides_an_eta_lowered_after_the_divergence(app_xor_config: RunConfig) -> None:
+    """η lowered by hand after a divergence is the η that u divides, and the bar says so
+    (before, u went back to the kept state's η ÷ 10 and undid the user's choice)."""
+    app = BackpropApp(config=diverging(app_xor_config).replace(eta=1e3))  # + and -'s top
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await wait_until(pilot, lambda: app.trainer is not None, "the network")
+        await pilot.press("space")
+        first = f"({number(1e3)} → {number(1e2)})"
+        await wait_until(pilot, lambda: first in screen_text(app), "the offer")
+        for _ in range(3):
+            await pilot.press("minus")
+        lowered = app.config.eta
+        assert lowered < 1e3
+        offer = f"({number(lowered)} → {number(lowered / 10)})"
+        await wait_until(pilot, lambda: offer in screen_text(app), "the offer for the new η")
+        reported = []
+        listener = app.trainer.listener
+        app.trainer.listener = lambda snapshot: (reported.append(snapshot), listener(snapshot))
+        await pilot.press("u")
+        await wait_until(pilot, lambda: reported, "the rolled-back run")
+        assert reported[0].eta == lowered / 10

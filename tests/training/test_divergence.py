@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -76,6 +78,35 @@ def test_a_step_divergence_names_step_layer_and_quantity_and_keeps_the_last_fini
     assert np.array_equal(Parameters.of(trainer.net).flat, found.last_finite.parameters.flat)
     trainer.restore(found.last_finite)
     assert trainer.state == RunState.IDLE and trainer.step_count == found.step - 1
+
+
+def _sine_runaway(eta: float):
+    """A ReLU net on the sine data whose cost runs away, finite, at η."""
+    return from_dict(
+        {
+            "dataset": "sine",
+            "sizes": [1, 16, 16, 1],
+            "activation": "relu",
+            "output_activation": "linear",
+            "cost": "quadratic",
+            "eta": eta,
+            "epochs": 100,
+        }
+    )
+
+
+def test_after_a_restore_the_cost_rule_goes_back_to_the_restored_state():
+    """A restore is the run's new last good state: a runaway after it goes back there, with
+    the η it was given, and not to a state and η from before the restore (the app's u would
+    then offer η ÷ 10 of the old η, again and again)."""
+    trainer = Trainer(_sine_runaway(1e6))
+    kept = trainer.run().divergence.last_finite
+    assert kept.eta == 1e6
+    trainer.restore(dataclasses.replace(kept, eta=1e5))
+    again = trainer.run()
+    assert again.state == RunState.DIVERGED and again.divergence.quantity == "cost"
+    assert again.divergence.last_finite.eta == 1e5
+    assert again.divergence.last_finite.step == kept.step
 
 
 def test_the_cost_rule_stops_a_finite_runaway_and_rolls_back():

@@ -331,6 +331,8 @@ class BackpropApp(TimeTravel, CompareRuns, ApplyFix, ClassesKeys, App[None]):
         if self.trainer is not None:
             self.trainer.set_eta(eta)
         self.main.status.set_eta(eta)
+        if self.main.timebar.mode == "rollback" and self.latest is not None:
+            self.offer_rollback(self.latest)
 
     def action_inspect(self) -> None:
         """Open the inspector of the latest step (or go back to the panels)."""

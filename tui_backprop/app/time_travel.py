@@ -23,6 +23,7 @@ from tui_backprop.app.pace import (
 )
 from tui_backprop.app.session import MAX_SNAPSHOTS_PER_SECOND
 from tui_backprop.training import RunConfig, RunState, Snapshot, Trainer
+from tui_backprop.training.inspection import Divergence
 from tui_backprop.training.rewind import RewindHistory
 
 if TYPE_CHECKING:
@@ -72,7 +73,7 @@ class TimeTravel:
         if self.viewed is None:
             self.main.show(snapshot)
             if snapshot.state == RunState.DIVERGED and snapshot.divergence is not None:
-                self.main.timebar.offer_rollback(snapshot, ROLLBACK_FACTOR)
+                self.offer_rollback(snapshot)
             elif self.main.timebar.mode == "rollback":
                 self.main.timebar.hide()
         else:
@@ -172,7 +173,7 @@ class TimeTravel:
             )
             return
         kept = found.last_finite
-        eta = kept.eta / ROLLBACK_FACTOR
+        eta = self._rollback_from(found) / ROLLBACK_FACTOR
         news = f"Rolled back to step {kept.step:,} with η ÷ {ROLLBACK_FACTOR:g} = {eta:g}."
         # the same state diverging again: its weights may already be near overflow, so go
         # back to the moment kept before it (the run's start at the latest)
@@ -187,6 +188,18 @@ class TimeTravel:
         self._set_eta(eta)
         self.main.form.set_eta(eta)
         self._continue_from(dataclasses.replace(kept, eta=eta), news)
+
+    def _rollback_from(self, found: Divergence) -> float:
+        """The η that ``u`` divides: the kept state's, or the one set since if lower (a user
+        who lowered η after the divergence keeps that choice)."""
+        return min(found.last_finite.eta, self.config.eta)
+
+    def offer_rollback(self, snapshot: Snapshot) -> None:
+        """Show where a diverged run went wrong and what ``u`` will do (again after η
+        changes, so that the numbers stay those ``u`` uses)."""
+        if snapshot.divergence is not None and self.viewed is None:
+            eta = self._rollback_from(snapshot.divergence)
+            self.main.timebar.offer_rollback(snapshot, eta, ROLLBACK_FACTOR)
 
     def _continue_from(self, checkpoint, news: str) -> None:
         """Restore the trainer to ``checkpoint`` and train on from there."""

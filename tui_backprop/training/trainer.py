@@ -318,6 +318,7 @@ class Trainer(Controls, Steps):
         self._recorder.truncate(checkpoint.step, checkpoint.epoch)
         self._last_grads = self._last_Y = self._detail = self._divergence = None
         self._mark_finite()
+        self._watch.good = self._watch.mark  # a runaway from here comes back here, not before
         if self.state.is_terminal:
             self.state = RunState.IDLE
             self._stop_event.clear()

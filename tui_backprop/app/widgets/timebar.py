@@ -10,7 +10,7 @@ from textual.widget import Widget
 from tui_backprop.formatting import number
 from tui_backprop.training import Snapshot
 
-#: chapter 2's quantities in few characters (the notification has the long form)
+#: chapter 2's quantities in few characters (the run's message, headless, has the long form)
 SHORT_NAMES = {
     "z": "z = w·a + b",
     "a": "a = σ(z)",
@@ -21,8 +21,9 @@ SHORT_NAMES = {
 }
 
 
-def rollback_text(snapshot: Snapshot, factor: float) -> Text:
-    """Where the run diverged (step, layer, quantity), the state kept, and the rollback key."""
+def rollback_text(snapshot: Snapshot, eta: float, factor: float) -> Text:
+    """Where the run diverged (step, layer, quantity), the state kept, and the rollback key
+    (to η = ``eta`` ÷ ``factor``)."""
     found = snapshot.divergence
     assert found is not None
     line = Text()
@@ -32,8 +33,7 @@ def rollback_text(snapshot: Snapshot, factor: float) -> Text:
     else:
         what = SHORT_NAMES.get(found.quantity, found.quantity)
         line.append(f"first non-finite value: {what} in layer {found.layer}")
-    kept = found.last_finite
-    eta, smaller = kept.eta, kept.eta / factor
+    kept, smaller = found.last_finite, eta / factor
     line.append(f"\nkept step {kept.step:,} (last finite) · ")
     offer = f"u rolls back to it with η ÷ {factor:g} ({number(eta)} → {number(smaller)})"
     line.append(offer, "bold")
@@ -56,9 +56,9 @@ class TimeBar(Widget):
         """What the bar says (empty when hidden)."""
         return self._text.plain if self.mode else ""
 
-    def offer_rollback(self, snapshot: Snapshot, factor: float) -> None:
-        """Say where the run diverged and which key rolls it back."""
-        self._set("rollback", rollback_text(snapshot, factor))
+    def offer_rollback(self, snapshot: Snapshot, eta: float, factor: float) -> None:
+        """Say where the run diverged and which key rolls it back, to η = eta ÷ factor."""
+        self._set("rollback", rollback_text(snapshot, eta, factor))
 
     def hide(self) -> None:
         """Say nothing."""
