@@ -12,6 +12,8 @@ import math
 
 #: what every face shows for a number that is missing (None) or not a number (NaN)
 MISSING = "–"
+#: settings shown to a reader by the book's symbols (files and ``--set`` keep the names)
+SETTING_SYMBOLS = {"eta": "η", "lmbda": "λ"}
 
 
 def _missing(value: float | None) -> bool:
@@ -74,3 +76,8 @@ def times(ratio: float) -> str:
     if _missing(ratio):
         return MISSING
     return f"{ratio:.0f}" if ratio >= 10 else f"{ratio:.1f}"
+
+
+def setting(name: str, value: str) -> str:
+    """A setting as a reader sees it: "η=0.5", "λ=0.1", "cost=quadratic"."""
+    return f"{SETTING_SYMBOLS.get(name, name)}={value}"

@@ -44,7 +44,7 @@ async def test_an_eta_fix_applies_to_the_running_network_and_the_hint_goes() -> 
         app.latest = snapshot
         app.main.show(snapshot)
         await pilot.pause()
-        assert "η too high" in screen_text(app) and "f: eta=0.075 │ η too high" in screen_text(app)
+        assert "η too high" in screen_text(app) and "f: η=0.075 │ η too high" in screen_text(app)
         await pilot.press("f")
         await pilot.pause()
         assert app.trainer is trainer and trainer.eta == 0.075
@@ -73,7 +73,7 @@ async def test_a_diverged_run_shows_no_hint_its_way_on_is_the_rollback() -> None
         running = dataclasses.replace(app.latest, diagnoses=(diagnosis,))
         app.main.show(running)
         await pilot.pause()
-        assert "f: eta=0.075 │ η too high" in screen_text(app)
+        assert "f: η=0.075 │ η too high" in screen_text(app)
         app.main.show(dataclasses.replace(running, state=RunState.DIVERGED))
         await pilot.pause()
         assert "η too high" not in screen_text(app)

@@ -37,7 +37,7 @@ def test_a_label_names_two_differences_then_counts_the_rest() -> None:
     other = base.replace(eta=0.1, batch_size=5, seed=3, description="cosmetic")
     archive = RunArchive()
     archive.keep(history([1.0]), other)
-    assert archive.runs[0].label(base) == "eta=0.1, batch_size=5 +1"
+    assert archive.runs[0].label(base) == "η=0.1, batch_size=5 +1"
 
 
 def test_the_archive_skips_runs_never_evaluated_and_keeps_the_newest() -> None:

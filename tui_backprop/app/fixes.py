@@ -28,7 +28,7 @@ class ApplyFix:
             self.main.form.set_eta(changes["eta"])
             epoch = self.latest.epoch if self.latest is not None else 0
             hint.applied(epoch)
-            self.notify(f"Fix applied: {diagnosis.fix} on the running network.", timeout=4)
+            self.notify(f"Fix applied: {diagnosis.fix_shown} on the running network.", timeout=4)
             return
         try:
             config = self.config.replace(**changes)
@@ -36,4 +36,4 @@ class ApplyFix:
             self.notify(str(error), title="Cannot apply the fix", severity="error", timeout=8)
             return
         if self.prepare(config, self.preset_name):
-            self.notify(f"Fix applied: {diagnosis.fix}, new weights: press space.", timeout=5)
+            self.notify(f"Fix applied: {diagnosis.fix_shown}, new weights: press space.", timeout=5)

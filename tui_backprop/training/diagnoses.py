@@ -16,6 +16,8 @@ from typing import Any
 
 import numpy as np
 
+from tui_backprop.formatting import setting
+
 #: η too high: the training cost rose by more than this share of its scale over the recent
 #: evaluations...
 RISE_SHARE = 0.25
@@ -60,8 +62,13 @@ class Diagnosis:
 
     @property
     def fix(self) -> str:
-        """The changes as ``field=value``: "cost=cross_entropy", "eta=0.25"."""
+        """The changes as ``field=value``, as ``--set`` takes them: "eta=0.25"."""
         return ", ".join(f"{name}={_value(value)}" for name, value in self.changes)
+
+    @property
+    def fix_shown(self) -> str:
+        """The changes as a reader sees them: "η=0.25", "cost=cross_entropy"."""
+        return ", ".join(setting(name, _value(value)) for name, value in self.changes)
 
     def json_row(self) -> dict[str, str]:
         """The diagnosis for a ``--metrics`` line."""

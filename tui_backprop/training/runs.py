@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from tui_backprop.formatting import setting
 from tui_backprop.training.config import RunConfig
 from tui_backprop.training.snapshot import EpochHistory
 
@@ -75,10 +76,11 @@ def _shown(value: Any) -> str:
 
 
 def differences(earlier: RunConfig, current: RunConfig) -> list[str]:
-    """``field=value`` of ``earlier`` for every field where it differs from ``current``."""
+    """``field=value`` (η and λ by their symbols) of ``earlier`` for every field where it
+    differs from ``current``."""
     old, new = earlier.to_dict(), current.to_dict()
     return [
-        f"{name}={_shown(value)}"
+        setting(name, _shown(value))
         for name, value in old.items()
         if name not in COSMETIC_FIELDS and new.get(name) != value
     ]

@@ -41,7 +41,7 @@ class HintLine(Static):
         if found is not None:
             # the key and the fix first: a narrow terminal cuts the end of the line
             text = Text(f"⚠ {FIX_KEY}: ", style="bold")
-            text.append(found.fix + (" (new weights)" if found.rebuild else ""), style="bold")
+            text.append(found.fix_shown + (" (new weights)" if found.rebuild else ""), style="bold")
             text.append(f" │ {found.finding}")
             self.update(text, layout=False)  # one line high, whatever it says
 
