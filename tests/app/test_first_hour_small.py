@@ -3,6 +3,7 @@ checked on the rendered screen."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 import pytest
@@ -160,3 +161,23 @@ async def test_the_help_footer_offers_only_the_keys_the_help_answers() -> None:
         await pilot.press("q")  # closes the help, as the footer's esc does
         await wait_until(pilot, lambda: "Run/Pause" in footer(), "the main footer")
         assert app.return_code is None
+
+
+async def test_an_80_column_status_bar_always_shows_eta() -> None:
+    """A small η beside both accuracies at 80 columns: the bar keeps the test accuracy and a
+    3-digit η rather than cut η off; a rewind mark shortens too."""
+    snapshots = preset_snapshots("digits", 144)
+    app = BackpropApp(preset="digits")
+    async with app.run_test(size=(80, 24)) as pilot:
+        # "▶ running": 3 cells more than "■ idle"
+        await show_on_app(pilot, app, dataclasses.replace(snapshots[-1], state="running"))
+        app._set_eta(0.000342549)
+        app.main.status.set_pace("pace 500/s")
+        await pilot.pause()
+        status = screen_text(app).splitlines()[-2]
+        assert status.rstrip().endswith("η 0.000343"), status
+        assert "test" in status
+        app.main.status.set_viewing(1_234, 56_789)
+        await pilot.pause()
+        status = screen_text(app).splitlines()[-2]
+        assert "◀ step 1,234 of 56,789" in status and "η 0.000343" in status, status

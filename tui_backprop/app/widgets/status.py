@@ -95,12 +95,16 @@ class StatusBar(Widget):
     def _parts(self, level: int) -> list[tuple[str, str]]:
         """The pieces of the line with their styles, shorter at each ``level``: 1 drops the
         hint and shortens samples/s, 2 (an 80-column bar) also drops the step and the speed
-        and, beside an accuracy, the cost, so that the accuracies still fit."""
+        and, beside an accuracy, the cost, so that the accuracies still fit; 3 keeps only
+        the test accuracy, a 3-digit η and a short rewind mark, so that η always shows."""
         s = self.snapshot
         parts: list[tuple[str, str]] = [(f"{GLYPHS.get(self.state, '?')} {self.state}", "bold")]
         if self.viewing is not None:
             step, live = self.viewing
-            parts = [(f"◀ viewing step {step:,} — live is step {live:,}", "bold reverse")]
+            viewing = f"◀ viewing step {step:,} — live is step {live:,}"
+            if level > 2:
+                viewing = f"◀ step {step:,} of {live:,}"
+            parts = [(viewing, "bold reverse")]
         if self.pace:  # early in the line, so that a narrow bar still shows it
             parts.append((self.pace, ""))
         if s is not None:
@@ -116,10 +120,11 @@ class StatusBar(Widget):
             if s.train_accuracy is not None:
                 accuracy = f"acc train {percent(s.train_accuracy)}"
                 if s.test_accuracy is not None:
-                    accuracy += f" test {percent(s.test_accuracy)}"
+                    test = f"test {percent(s.test_accuracy)}"
+                    accuracy = f"acc {test}" if level > 2 else f"{accuracy} {test}"
                 parts.append((accuracy, ""))
         if self.eta is not None:
-            parts.append((f"η {number(self.eta, 4)}", ""))
+            parts.append((f"η {number(self.eta, 3 if level > 2 else 4)}", ""))
         if s is not None and s.state == RunState.RUNNING and level < 2:
             unit = "/s" if level else " samples/s"
             parts.append((f"{compact(s.samples_per_second)}{unit}", "dim"))
@@ -133,7 +138,7 @@ class StatusBar(Widget):
         """The status line, at the first level of shortening that fits."""
         if level is None:
             width = self.size.width - 2 if self.size.width else 10_000
-            level = next((lv for lv in (0, 1) if self._line(lv).cell_len <= width), 2)
+            level = next((lv for lv in (0, 1, 2) if self._line(lv).cell_len <= width), 3)
         line = Text(no_wrap=True, overflow="ellipsis")
         for i, (chunk, style) in enumerate(self._parts(level)):
             if i:
