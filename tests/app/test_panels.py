@@ -173,7 +173,7 @@ async def test_gradient_panel_shows_current_values_and_the_ratio() -> None:
         amount, word = (ratio, "slower") if ratio > 1 else (1 / ratio, "faster")
         now = f"{amount:.0f}" if amount >= 10 else f"{amount:.1f}"
         # the last hidden layer; the ratio at the first report, then now
-        assert panel.ratio_text().startswith("layer 1 vs layer 2: ")
+        assert panel.ratio_text().startswith("layer 1 learns ")
         assert panel.ratio_text().endswith(f"→ {now}× {word} at step {snapshot.step}")
         text = screen_text(app)
         assert panel.ratio_text() in text
@@ -195,10 +195,10 @@ def ratio_of(norms: tuple[float, ...], step: int = 5) -> str:
 
 
 def test_ratio_words_read_well_for_every_case() -> None:
-    assert ratio_of((0.001, 0.01, 0.5)) == "layer 1 vs layer 2: 10× slower at step 5"
-    assert ratio_of((0.01, 0.037)) == "layer 1 vs layer 2: 3.7× slower at step 5"
-    assert ratio_of((0.023, 0.01, 1.0)) == "layer 1 vs layer 2: 2.3× faster at step 5"
-    assert ratio_of((0.01, 0.0101, 1.0)) == "layer 1 vs layer 2: as fast (1.01×) at step 5"
+    assert ratio_of((0.001, 0.01, 0.5)) == "layer 1 learns 10× slower than layer 2 at step 5"
+    assert ratio_of((0.01, 0.037)) == "layer 1 learns 3.7× slower than layer 2 at step 5"
+    assert ratio_of((0.023, 0.01, 1.0)) == "layer 1 learns 2.3× faster than layer 2 at step 5"
+    assert ratio_of((0.01, 0.0101, 1.0)) == "layer 1 learns as fast as layer 2 (1.01×) at step 5"
     assert ratio_of((math.nan, math.nan, math.nan), step=0) == "no gradients yet: take a step"
     assert ratio_of((0.0, 0.1, 0.2)) == "layer 1 has zero gradient: it does not learn"
     assert ratio_of((0.1, 0.0, 0.2)) == "layer 2 has zero gradient: it does not learn"

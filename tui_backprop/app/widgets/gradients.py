@@ -43,12 +43,14 @@ LABEL_HEIGHT = 14
 TABLE_WIDTH = 29
 
 
-def speed_words(ratio: float) -> str:
-    """How much slower layer 1 learns for a ratio ‖∇b^last‖ / ‖∇b^1‖: "132× slower"."""
+def speed_words(ratio: float, other: str = "") -> str:
+    """How layer 1 learns beside ``other`` ("layer 2") for a ratio ‖∇b^last‖ / ‖∇b^1‖:
+    "132× slower than layer 2", "as fast as layer 2 (1.01×)"; without ``other``, the
+    words alone ("132× slower")."""
     if 0.95 <= ratio <= 1.05:
-        return f"as fast ({ratio:.2f}×)"
+        return f"as fast as {other} ({ratio:.2f}×)" if other else f"as fast ({ratio:.2f}×)"
     amount, word = (ratio, "slower") if ratio > 1 else (1 / ratio, "faster")
-    return f"{times(amount)}× {word}"
+    return f"{times(amount)}× {word}" + (f" than {other}" if other else "")
 
 
 def first_ratio(snapshot: Snapshot) -> tuple[int, float] | None:
@@ -83,28 +85,40 @@ def ratio_words(snapshot: Snapshot) -> list[str]:
     if snapshot.step == 0 or (math.isnan(slow) and math.isnan(fast)):
         return ["no gradients yet: take a step"]
     if not (math.isfinite(slow) and math.isfinite(fast)):
-        return ["the gradients are not finite (the run diverged)"]
+        return ["the gradients are not finite (the run diverged)", "gradients not finite"]
     ratio = snapshot.first_to_last_ratio
     if ratio is None or ratio == 0:
         if slow == 0 and fast == 0:
-            return [f"layers {first} and {last} both have zero gradient: neither learns"]
-        return [f"layer {first if slow == 0 else last} has zero gradient: it does not learn"]
-    now, step = speed_words(ratio), f"{snapshot.step:,}"
+            return [
+                f"layers {first} and {last} both have zero gradient: neither learns",
+                f"layers {first} and {last}: zero gradient",
+            ]
+        zero = first if slow == 0 else last
+        return [
+            f"layer {zero} has zero gradient: it does not learn",
+            f"layer {zero}: zero gradient",
+        ]
+    step, other = f"{snapshot.step:,}", f"layer {last}"
     start = first_ratio(snapshot)
     if start is None or start[0] >= snapshot.step:
         return [
-            f"layer {first} vs layer {last}: {now} at step {step}",
-            f"layer {first} vs {last}: {now} (step {step})",
-            f"{first} vs {last}: {now}",
+            f"layer {first} learns {speed_words(ratio, other)} at step {step}",
+            f"layer {first} learns {speed_words(ratio, other)}",
+            f"layer {first}: {speed_words(ratio, str(last))}",
+            f"{first} vs {last}: {speed_words(ratio)}",
         ]
-    then, then_step = speed_words(start[1]), f"{start[0]:,}"
+    then, then_step, now = speed_words(start[1], other), f"{start[0]:,}", speed_words(ratio)
+    short = speed_words(start[1], str(last))
     return [
-        f"layer {first} vs layer {last}: {then} at step {then_step} → {now} at step {step}",
-        f"layer {first} vs {last}: {then} at step {then_step} → {now} now",
-        f"layer {first} vs layer {last}: {then} at step {then_step}\n→ {now} now, at step {step}",
-        f"layer {first} vs {last}: {then} at step {then_step}\n→ {now} now (step {step})",
-        f"{first} vs {last}: {then} at step {then_step}\n→ {now} now",
-        f"{first} vs {last}: {then} → {now} now",  # one line, the moments kept
+        f"layer {first} learns {then} at step {then_step} → {now} at step {step}",
+        f"layer {first} learns {then} at step {then_step} → {now} now",
+        f"layer {first} learns {then} at step {then_step}\n→ {now} now, at step {step}",
+        f"layer {first}: {then} at step {then_step}\n→ {now} now (step {step})",
+        f"layer {first}: {short} at step {then_step}\n→ {now} now",
+        f"{first} vs {last}: {speed_words(start[1])} at step {then_step}\n→ {now} now",
+        f"layer {first}: {short}\n→ {now} now",
+        f"layer {first}: {short} → {now} now",  # one line, the moments kept
+        f"{first} vs {last}: {speed_words(start[1])} → {now} now",
     ]
 
 
