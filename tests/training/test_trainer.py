@@ -43,6 +43,18 @@ def _wait_for(condition, timeout=10.0):
         time.sleep(0.005)
 
 
+def test_a_run_that_reports_rarely_keeps_its_gradients_history_at_every_evaluation():
+    """At max pace the app asks for few reports: the step history still has a row at each
+    evaluation (the gradient plot's history), each with that step's norms."""
+    trainer = Trainer(_config(epochs=6, report_every_steps=0, report_every_seconds=3600))
+    final = trainer.run()
+    per_epoch = trainer.steps_per_epoch
+    steps = final.steps_history
+    assert [int(s) for s in steps.step] == [e * per_epoch for e in range(1, 7)]
+    assert steps.epoch_progress.tolist() == [1.0, 2.0, 3.0, 4.0, 5.0, 6.0]
+    assert steps.grad_norm_b[-1].tolist() == list(final.grad_norm_b)  # the last step's
+
+
 def test_a_run_goes_through_every_epoch_and_evaluates_each():
     """Epoch count, step count and per-epoch evaluation are what the config says."""
     records = []

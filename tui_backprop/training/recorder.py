@@ -73,11 +73,15 @@ def gradient_summary(
     if grads is None:
         nan = (math.nan,) * len(net.weights)
         return nan, nan, tuple(np.zeros((0, n)) for n in net.sizes[1:]), math.nan
+    norm_w, norm_b = gradient_norms(grads)
+    return norm_w, norm_b, tuple(d.copy() for d in grads.delta), net.batch_cost(grads, Y)
+
+
+def gradient_norms(grads: Gradients) -> tuple[tuple[float, ...], tuple[float, ...]]:
+    """‖∇w^l‖ and ‖∇b^l‖ per layer (‖∇b^l‖ is ‖δ^l‖'s batch mean, BP3)."""
     return (
         tuple(float(np.linalg.norm(g)) for g in grads.nabla_w),
         tuple(float(np.linalg.norm(g)) for g in grads.nabla_b),
-        tuple(d.copy() for d in grads.delta),
-        net.batch_cost(grads, Y),
     )
 
 
@@ -124,6 +128,18 @@ class RunRecorder:
         """Account for one report: the sequence, the rate and (once per step) the step row."""
         self.sequence += 1
         self._update_rate(state, samples_seen)
+        self.record_step(step, epoch_progress, batch_cost, grad_norm_w, grad_norm_b)
+
+    def record_step(
+        self,
+        step: int,
+        epoch_progress: float,
+        batch_cost: float,
+        grad_norm_w: Sequence[float],
+        grad_norm_b: Sequence[float],
+    ) -> None:
+        """Keep a step's row (once per step): at every report, and at every evaluation so
+        that a run reporting rarely (at max pace) still has its gradients' history."""
         if step > 0 and step != self._last_step:
             self._steps.append(
                 self._step_columns.row(

@@ -18,6 +18,7 @@ from tui_backprop.training.confusion import TestClasses
 from tui_backprop.training.diagnoses import SLOW_SLOPE_SHARE, Diagnosis, RunFacts, diagnose
 from tui_backprop.training.evaluator import EpochRecord
 from tui_backprop.training.inspection import Checkpoint, Parameters, StepDetail, copy_gradients
+from tui_backprop.training.recorder import gradient_norms
 from tui_backprop.training.saturation import dead_share, output_slow_share, shares
 from tui_backprop.training.states import RunState
 
@@ -132,6 +133,7 @@ class Steps:
             return
         evaluation = self._evaluator.evaluate(self.net, self.config.lmbda)
         self._recorder.record_epoch(self.epoch, evaluation)
+        self._record_step()
         evaluation = dataclasses.replace(evaluation, diagnoses=self._diagnose())
         self._evaluation = evaluation
         if self.on_epoch is not None:
@@ -160,6 +162,14 @@ class Steps:
             self.state = RunState.FINISHED
             self.message = f"finished {self.epoch} epochs"
 
+    def _record_step(self) -> None:
+        """The last step's gradient norms and batch cost into the step history."""
+        grads = self._last_grads
+        if grads is not None:
+            progress = self.step_count / self.steps_per_epoch
+            cost = self.net.batch_cost(grads, self._last_Y)
+            self._recorder.record_step(self.step_count, progress, cost, *gradient_norms(grads))
+
     def _diagnose(self) -> tuple[Diagnosis, ...]:
         """The rules of ``training.diagnoses`` on the evaluations so far and the last step."""
         history, grads = self._recorder.epochs_history(), self._last_grads
@@ -183,8 +193,6 @@ class Steps:
                 hidden_dead_share=dead_share(self._saturation()[:-1])
                 if self._architecture.activation == "relu"
                 else None,
-                grad_norm_b=()
-                if grads is None
-                else tuple(float(np.linalg.norm(g)) for g in grads.nabla_b),
+                grad_norm_b=() if grads is None else gradient_norms(grads)[1],
             )
         )
