@@ -108,17 +108,18 @@ def ratio_words(snapshot: Snapshot) -> list[str]:
             f"{first} vs {last}: {speed_words(ratio)}",
         ]
     then, then_step, now = speed_words(start[1], other), f"{start[0]:,}", speed_words(ratio)
-    short = speed_words(start[1], str(last))
+    short, pair = speed_words(start[1], str(last)), f"{first} vs {last}: {speed_words(start[1])}"
     return [
         f"layer {first} learns {then} at step {then_step} → {now} at step {step}",
         f"layer {first} learns {then} at step {then_step} → {now} now",
         f"layer {first} learns {then} at step {then_step}\n→ {now} now, at step {step}",
         f"layer {first}: {then} at step {then_step}\n→ {now} now (step {step})",
         f"layer {first}: {short} at step {then_step}\n→ {now} now",
-        f"{first} vs {last}: {speed_words(start[1])} at step {then_step}\n→ {now} now",
+        f"{pair} at step {then_step}\n→ {now} now (step {step})",
+        f"{pair} at step {then_step}\n→ {now} now",
         f"layer {first}: {short}\n→ {now} now",
         f"layer {first}: {short} → {now} now",  # one line, the moments kept
-        f"{first} vs {last}: {speed_words(start[1])} → {now} now",
+        f"{pair} → {now} now",
     ]
 
 
