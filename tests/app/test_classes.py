@@ -42,7 +42,7 @@ async def test_c_shows_the_confusion_matrix_and_the_worst_images_of_digits() -> 
         classes = app.latest.classes
         assert classes is not None and classes.most_confused() is not None
         true, given, count = classes.most_confused()
-        assert f"most confused: {true} taken for {given} {count} times" in text
+        assert f"most confused: {true} taken for {given}: {count} times" in text
         assert f"{classes.worst_true[0]}→{classes.worst_predicted[0]}" in text
         assert f"test image {classes.worst[0]}:" in text
         # δ^l from the network of that evaluation, recomputed here on the image alone
@@ -183,3 +183,19 @@ def test_mnist_sized_images_are_halved_to_fit_the_gallery() -> None:
     assert mnist.shape == (14, 14) and (mnist == len(GREY) - 1).all()
     assert image_pixels(np.zeros(64), (8, 8)).shape == (8, 8)
     assert image_pixels(np.zeros(64), (8, 8), scale=2).shape == (16, 16)
+
+
+async def test_a_2d_sets_classes_are_named_whole_and_its_samples_are_not_images() -> None:
+    """The spiral's three arms: the matrix's columns read "arm 1", "arm 2", "arm 3" (not
+    three "arm "), and its misclassified points are test samples, not images."""
+    app = BackpropApp(preset="spiral", config=load_preset("spiral"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await train_here(pilot, 5 * 72)  # the first evaluation, after epoch 5
+        await pilot.press("c")
+        await pilot.pause()
+        text = screen_text(app)
+        header = next(line for line in text.splitlines() if "true╲given" in line)
+        assert all(f"arm {k}" in header for k in (1, 2, 3)), header
+        assert "choose a sample" in text and "test image" not in text
+        worst = app.latest.classes.worst
+        assert len(worst) and f"test sample {worst[0]}:" in text  # 5 epochs: many mistakes

@@ -119,7 +119,8 @@ class ClassesScreen(Screen["TestSample | None"]):
         else:
             title.update(
                 f"Test set, epoch {snapshot.epoch}: accuracy {percent(snapshot.test_accuracy)}"
-                " · ←/→ choose an image · enter inspects it"
+                f" · ←/→ choose {'an image' if self.dataset.info.image_shape else 'a sample'}"
+                " · enter inspects it"
             )
         self.query_one("#confusion", Static).update(confusion_renderable(classes, self.names))
         gallery, sample = self.query_one("#gallery", Static), self.query_one("#sample", Static)
@@ -214,7 +215,11 @@ class ClassesKeys:
             len(dataset.X_train),
             checkpoint.step,
         )
-        title = f"test image {sample.row}: true {sample.true}, given {sample.given}"
+        info = dataset.info
+        title = f"test {'image' if info.image_shape else 'sample'} {sample.row}: "
+        title += f"true {sample.true}, given {sample.given}"
+        if info.n_outputs > 1:  # neurons count from 1 on screen, classes as named
+            title += f" (output neuron j = {sample.given_class + 1})"
         note = (
             f"the network after epoch {checkpoint.epoch} (step {checkpoint.step}); "
             "the step shown is on this sample alone and is not applied"

@@ -36,7 +36,8 @@ def confusion_renderable(classes: TestClasses | None, names: tuple[str, ...]) ->
     table = Table(box=None, padding=(0, 0, 0, 1), show_edge=False, header_style="dim")
     table.add_column("true╲given", style="dim", no_wrap=True)
     for name in names:
-        table.add_column(name[:4], justify="right", no_wrap=True, min_width=4)
+        # 6 characters: "arm 1" whole (4 made the spiral's arms all "arm ")
+        table.add_column(name[:6], justify="right", no_wrap=True, min_width=4)
     table.add_column("right", justify="right", style="dim", no_wrap=True)
     for row, name in enumerate(names):
         cells = [
@@ -58,7 +59,7 @@ def confusion_renderable(classes: TestClasses | None, names: tuple[str, ...]) ->
         lines.append(
             Text.assemble(
                 ("most confused: ", "bold"),
-                f"{names[true]} taken for {names[given]} {count:,} times "
+                f"{names[true]} taken for {names[given]}: {count:,} times "
                 f"({percent(of_row, 0)} of the {names[true]}s)",
             )
         )

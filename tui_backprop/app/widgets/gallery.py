@@ -85,7 +85,7 @@ def sample_detail(
     row = int(classes.worst[index])
     outputs = classes.worst_outputs[index]
     facts = Text.assemble(
-        (f"test image {row}: ", "bold"),
+        (f"test {'image' if shape else 'sample'} {row}: ", "bold"),
         f"true {names[true]}, given {names[given]}, ",
         f"‖a − y‖² = {number(classes.worst_errors[index])}",
     )
