@@ -18,6 +18,7 @@ from tui_backprop.app.widgets.pacing import Pacer
 from tui_backprop.app.widgets.palette import Palette, diverging_palette
 from tui_backprop.app.widgets.panel import SnapshotPanel
 from tui_backprop.app.widgets.text import PLACEHOLDER, centred, fit_text, note_in_middle
+from tui_backprop.formatting import counted
 from tui_backprop.training import RunState, Snapshot
 from tui_backprop.training.saturation import LayerSaturation
 
@@ -198,12 +199,12 @@ class DeltaHeatmap(SnapshotPanel):
         samples, neurons = self._snapshot.delta[self.layer_index].shape
         role = "output" if k == count else "hidden"
         if samples == 0:
-            sizes = [f"{neurons} neurons"] * 3 + [f"{neurons}"]
+            sizes = [counted(neurons, "neuron")] * 3 + [f"{neurons}"]
         else:
             last = "" if samples >= self._snapshot.batch_size else ", last batch"
             sizes = [
-                f"{neurons} neurons × {samples} samples{last}",
-                f"{neurons} neurons × {samples} samples{last}",
+                f"{counted(neurons, 'neuron')} × {counted(samples, 'sample')}{last}",
+                f"{counted(neurons, 'neuron')} × {counted(samples, 'sample')}{last}",
                 f"{neurons} × {samples}{last}",
                 f"{neurons}×{samples}",
             ]

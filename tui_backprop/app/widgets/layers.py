@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from tui_backprop.formatting import counted
 from tui_backprop.training import RunConfig
 from tui_backprop.training.config import RULES
 from tui_backprop.training.field_rules import MAX_LAYERS, MAX_WIDTH
@@ -38,7 +39,7 @@ def layers_problem(text: str, config: RunConfig, shape: tuple[int, int] | None) 
     if shape is not None and (sizes[0] != n_in or sizes[-1] != n_out):
         return (
             f"must start with {n_in} and end with {n_out}: {config.dataset} has "
-            f"{n_in} inputs and {n_out} outputs, such as {example}"
+            f"{counted(n_in, 'input')} and {counted(n_out, 'output')}, such as {example}"
         )
     too_big = over_limit(sizes, np.dtype(config.dtype).itemsize, config.batch_size)
     return f"{sizes_text(sizes)} {too_big}" if too_big else ""

@@ -22,7 +22,7 @@ from textual.widget import Widget
 
 from tui_backprop.app.widgets.canvas import half_block_lines, lines_renderable
 from tui_backprop.app.widgets.palette import diverging_palette
-from tui_backprop.formatting import number
+from tui_backprop.formatting import counted, number
 from tui_backprop.training import Snapshot
 from tui_backprop.training.neuron_maps import STRONGEST, LayerMaps, NeuronMaps
 
@@ -250,7 +250,7 @@ class NeuronMapsPanel(Widget, can_focus=True):
         low, high = layer.value_range()
         rest = layer.n_neurons - shown
         count = (
-            f"{layer.n_neurons} neurons"
+            counted(layer.n_neurons, "neuron")
             if not rest
             else f"neurons {start + 1}–{start + shown} of {layer.n_neurons} (+{rest} more, ← →)"
         )
