@@ -109,18 +109,22 @@ def split_lines(snapshot: Snapshot, arch: Architecture, width: int) -> list[Text
     peak = MAX_SLOPE.get(arch.output_activation, 1.0)
     scale = max(float(error.max()), float(delta.max()), 1e-12)
     scales = "" if slope is None else f"; σ′ drawn up to its peak {number(peak, 3)}"
-    lines += wrapped(f"means over {samples(len(detail.X))} (step {detail.step}){scales}", width)
+    # |·| before the mean: signs would cancel, as they do in ∇b^L = mean δ^L (the speeds)
+    lines += wrapped(
+        f"means of |·| over {samples(len(detail.X))} (step {detail.step}){scales}", width
+    )
     cancels = grad_a is None
     for j in np.argsort(-error, kind="stable")[:SPLIT_ROWS]:
         neuron = f"  j {j + 1:<4}"
-        lines += row(f"{neuron}{'a − y' if cancels else '∇_aC'}", error[j] / scale, error[j], width)
+        error_label = "|a−y|" if cancels else "|∇_aC|"
+        lines += row(f"{neuron}{error_label}", error[j] / scale, error[j], width)
         if slope is not None:
             s = float(np.asarray(slope)[:, j].mean())
             note = "(cancels)" if cancels else ""
             lines += row(f"{'':8}σ′(z^L)", s / peak, s, width, note=note, note_optional=True)
         slow = not cancels and delta[j] < 0.1 * error[j]
         note = "← σ′ slows it" if slow else ""
-        lines += row(f"{'':8}δ^L", delta[j] / scale, float(delta[j]), width, note=note)
+        lines += row(f"{'':8}|δ^L|", delta[j] / scale, float(delta[j]), width, note=note)
     if len(error) > SPLIT_ROWS:
         lines.append(Text(f"  … {len(error) - SPLIT_ROWS} more output neurons", style=DIM))
     return lines
@@ -149,7 +153,8 @@ def speed_lines(snapshot: Snapshot, book: BookReference | None, width: int) -> l
     hidden = len(norms) - 1
     for l, v in enumerate(norms):
         role = "out" if l == hidden else ""
-        lines += row(f"  {l + 1:<2}{role:<4}ours", on_log_scale(v), v, width)
+        mine = "ours" if book is not None else ""  # beside the book's row only
+        lines += row(f"  {l + 1:<2}{role:<4}{mine}", on_log_scale(v), v, width)
         if book is not None and l < min(hidden, len(book.speeds)):
             speed = book.speeds[l]
             lines += row(f"{'':8}book", on_log_scale(speed), speed, width, colour=BOOK)
