@@ -6,6 +6,8 @@ the inspector, so that what the screen shows can be compared with the engine's a
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import Footer
@@ -222,3 +224,21 @@ async def test_with_l2_the_update_table_fits_80_columns() -> None:
             assert len(shown) == 3
             for k in shown:
                 assert number(after[j, k], 4) in text
+
+
+async def test_a_step_behind_the_run_says_what_to_press(app_xor_config: RunConfig) -> None:
+    """The inspected step is behind the run: running, the page says to pause and press n;
+    paused, only to press n."""
+    app = BackpropApp(preset="xor", config=app_xor_config)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("n")
+        while app.latest is None or app.latest.step_detail is None:
+            await pilot.pause(0.02)
+        await pilot.press("i")
+        later = dataclasses.replace(app.latest, step=9, step_detail=None)
+        for state, keys in (("running", "pause and press n"), ("paused", "press n")):
+            app.main.inspector.show(dataclasses.replace(later, state=state))
+            await pilot.pause()
+            expected = f"the run is at step 9: {keys} to inspect a new step"
+            assert expected in app.main.inspector.page_text

@@ -15,7 +15,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from tui_backprop.app.widgets.inspector_text import inspection_page
-from tui_backprop.training import Snapshot
+from tui_backprop.training import RunState, Snapshot
 from tui_backprop.training.inspector_rows import Architecture, StepRecord, inspect_neuron
 
 NEURON_KEYS = Binding.Group("neuron")
@@ -51,6 +51,7 @@ class InspectorPanel(VerticalScroll):
         self.note: str = ""  # a line under the title saying where such a record came from
         self.pinned = False  # True: such a record stays until ``unpin`` (the run goes on)
         self.latest_step = 0  # the run's latest step
+        self._run_paused = True  # not training now: n steps at once
         self.layer_index = -1  # engine index (0 = first hidden); −1 starts at the output
         self.neuron = 0
         self.sample = 0
@@ -69,6 +70,7 @@ class InspectorPanel(VerticalScroll):
         if detail is not None and not self.pinned:
             self.record, self.step_number, self.title, self.note = detail, detail.step, None, ""
         self.latest_step = snapshot.step
+        self._run_paused = snapshot.state != RunState.RUNNING
         if detail is not None or self.is_on_screen:
             self._redraw()
 
@@ -158,7 +160,9 @@ class InspectorPanel(VerticalScroll):
         page = inspection_page(inspection, self.title or f"step {self.step_number}", self.note)
         if self.title is None and self.latest_step > self.step_number:
             behind = Text(
-                f"the run is at step {self.latest_step}: pause and press n to inspect a new step",
+                f"the run is at step {self.latest_step}: "
+                + ("press n" if self._run_paused else "pause and press n")
+                + " to inspect a new step",
                 style="italic",
             )
             return Group(behind, page)
