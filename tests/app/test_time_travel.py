@@ -64,6 +64,10 @@ async def test_rewind_moves_through_moments_and_b_branches(app_xor_config: RunCo
         assert any("Nothing to rewind yet" in text for text in notifications(app))
         await pilot.press("space")
         await wait_until(pilot, lambda: shown_step(app) > 40, "some training")
+        await pilot.press("full_stop")  # nothing later than live: said, and still running
+        await pilot.pause()
+        assert any("This is the live run" in text for text in notifications(app))
+        assert app.trainer.state == "running"
         await pilot.press("comma")
         await wait_until(pilot, lambda: _steps(app) is not None, "the rewind marker")
         first, live = _steps(app)

@@ -137,6 +137,9 @@ class TimeTravel:
         if self.trainer is None or live is None or len(self.history) == 0:
             self.notify("Nothing to rewind yet: train first.", severity="warning", timeout=5)
             return
+        if direction > 0 and self.viewed is None:  # nothing later than live: leave it running
+            self.notify("This is the live run: , goes back to earlier moments.", timeout=3)
+            return
         if live.state == RunState.RUNNING:
             self.trainer.pause()
         at = self.viewed.step if self.viewed is not None else live.step
