@@ -9,6 +9,7 @@ from textual.geometry import Region
 from textual.pilot import Pilot
 from textual.widgets import ProgressBar, Static
 
+from tests.app.screen import screen_text as whole_screen_text
 from tui_backprop.app import BackpropApp
 from tui_backprop.app.screens.race import RaceScreen
 from tui_backprop.engine import Network
@@ -23,6 +24,11 @@ def screen_text(screen: RaceScreen) -> str:
         region = Region(0, 0, widget.size.width, widget.size.height)
         lines += [strip.text for strip in widget.render_lines(region)]
     return "\n".join(lines)
+
+
+def footer(app: App) -> str:
+    """The bottom line of the whole screen: the footer's keys."""
+    return whole_screen_text(app).splitlines()[-1]
 
 
 async def wait_for(pilot: Pilot, condition, seconds: float = 30.0) -> None:
@@ -49,6 +55,8 @@ async def test_g_races_on_the_apps_network(app_xor_config: RunConfig) -> None:
         assert f"{P + 1:,} / {P + 1:,}" in text and f"{2 * P:,} / {2 * P:,}" in text
         assert "1 + 1 back" in text and "took" in text
         assert screen.query_one(ProgressBar).percentage == 1.0
+        await pilot.pause()
+        assert "Stop the race" not in footer(app)  # nothing left to stop
         await pilot.press("escape")
         assert not isinstance(app.screen, RaceScreen)
 
@@ -83,6 +91,7 @@ async def test_c_stops_the_race_on_an_mnist_shaped_network() -> None:
         )
         bar = race.query_one(ProgressBar)
         assert 0 < bar.percentage < 1
+        assert "Stop the race" in footer(app)
         await pilot.press("c")
         await wait_for(pilot, lambda: race.report.finished)
         one_sided = race.report.leg(ONE_SIDED)

@@ -120,6 +120,7 @@ class RaceScreen(ModalScreen[None]):
         super().__init__()
         self._network, self.X, self.Y, self.where = network, X, Y, where
         self._stop = False
+        self._over = False  # finished or stopped: c has nothing left to stop
         self.report: RaceReport | None = None
 
     def compose(self) -> ComposeResult:
@@ -168,6 +169,14 @@ class RaceScreen(ModalScreen[None]):
         else:
             bar.update(progress=running.share_done)
             note.update(f"running the {running.name} differences…")
+        over = stopped is not None or report.finished or running is None
+        if over != self._over:
+            self._over = over
+            self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Offer c (stop) only while the race runs."""
+        return not (action == "stop_race" and self._over)
 
     def action_stop_race(self) -> None:
         """Stop the race; what it measured stays on screen."""
