@@ -41,6 +41,15 @@ async def feed_step(pilot: Pilot) -> Step:
     return step
 
 
+async def step_then_inspect(pilot: Pilot, app: BackpropApp) -> None:
+    """As a user: n takes a step, i opens the inspector on it once the trainer has it."""
+    await ready(pilot)
+    await pilot.press("n")
+    while app.latest is None or app.latest.step_detail is None:
+        await pilot.pause(0.02)
+    await pilot.press("i")
+
+
 def footer_text(app: BackpropApp) -> str:
     """The key descriptions the footer offers now."""
     footer = app.screen.query_one(Footer)
@@ -147,11 +156,7 @@ async def test_n_then_i_on_xor_shows_the_trainers_step(app_xor_config: RunConfig
     recomputation of the book's equations at the output and at a hidden layer."""
     app = BackpropApp(preset="xor", config=app_xor_config)
     async with app.run_test(size=(80, 24)) as pilot:
-        await ready(pilot)
-        await pilot.press("n")
-        while app.latest is None or app.latest.step_detail is None:
-            await pilot.pause(0.02)
-        await pilot.press("i")
+        await step_then_inspect(pilot, app)
         detail = app.latest.step_detail
         text = app.main.inspector.page_text
         assert "step 1 · layer 3/3" in text
@@ -231,11 +236,7 @@ async def test_a_step_behind_the_run_says_what_to_press(app_xor_config: RunConfi
     paused, only to press n."""
     app = BackpropApp(preset="xor", config=app_xor_config)
     async with app.run_test(size=(120, 40)) as pilot:
-        await ready(pilot)
-        await pilot.press("n")
-        while app.latest is None or app.latest.step_detail is None:
-            await pilot.pause(0.02)
-        await pilot.press("i")
+        await step_then_inspect(pilot, app)
         later = dataclasses.replace(app.latest, step=9, step_detail=None)
         for state, keys in (("running", "pause and press n"), ("paused", "press n")):
             app.main.inspector.show(dataclasses.replace(later, state=state))
