@@ -219,15 +219,20 @@ async def test_weight_gradients_show_in_every_layout_and_w_plots_them(size, view
         assert "‖∇w^l‖ dots" in text or "‖∇w‖ dots" in text
 
 
-async def test_w_plots_weight_gradients_in_the_small_all_panels_view() -> None:
+async def test_w_shows_weight_gradients_in_the_small_all_panels_view() -> None:
+    """At 80×24 the all-panels view is too short for a plot: sparklines of ‖∇b^l‖, then
+    of ‖∇w^l‖ after w; the Gradients view alone plots them, ∇w dotted."""
     snapshot = preset_snapshots("spiral", 5 * 72)[-1]
     app = BackpropApp(preset="spiral")
     async with app.run_test(size=(80, 24)) as pilot:
         await show_on_app(pilot, app, snapshot)
         footer = lambda: screen_text(app).splitlines()[-1]  # noqa: E731
         await wait_until(pilot, lambda: "w ∇w" in footer(), "the footer to offer w")
+        assert "1 ∇b" in panel_text(app, "gradients")  # sparklines: too short for a plot
         await pilot.press("w")
-        assert "dots: ‖∇w‖" in panel_text(app, "gradients")
+        assert "1 ∇w" in panel_text(app, "gradients")
+        app.main.set_view("gradients")  # the panel alone: a plot, ∇w dotted
+        await wait_until(pilot, lambda: "dots: ‖∇w‖" in panel_text(app, "gradients"), "dots")
 
 
 # -- 6. every cost and accuracy says whether it is train or test -----------------------------

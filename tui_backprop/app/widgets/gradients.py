@@ -31,7 +31,7 @@ from tui_backprop.formatting import scientific, times
 from tui_backprop.training import RunState, Snapshot
 
 #: below this content size the plot gives way to per-layer sparklines
-COMPACT_WIDTH, COMPACT_HEIGHT = 30, 8
+COMPACT_WIDTH, COMPACT_HEIGHT = 30, 10
 #: below this width the table of current values moves under the plot (when the panel is
 #: tall enough for both, see ``MIN_PLOT_HEIGHT``; else a one-line legend replaces it)
 NARROW_WIDTH = 60
