@@ -35,7 +35,7 @@ class Steps:
     """Mini-batch steps and epoch ends for ``Trainer``."""
 
     _evaluated: tuple[Checkpoint, ...] = ()  # the networks of the latest evaluations
-    _settings: dict | None = None  # the configuration as the diagnoses read it, made once
+    _settings: dict  # the configuration as the diagnoses read it (made once by the trainer)
 
     def evaluated_network(self, classes: TestClasses) -> Checkpoint | None:
         """The parameters and counters at the evaluation that produced ``classes`` (one of
@@ -133,8 +133,11 @@ class Steps:
             return
         evaluation = self._evaluator.evaluate(self.net, self.config.lmbda)
         self._recorder.record_epoch(self.epoch, evaluation)
-        self._record_step()
-        evaluation = dataclasses.replace(evaluation, diagnoses=self._diagnose())
+        grads = self._last_grads
+        # once, for the step history and the diagnoses
+        norms = None if grads is None else gradient_norms(grads)
+        self._record_step(norms)
+        evaluation = dataclasses.replace(evaluation, diagnoses=self._diagnose(norms))
         self._evaluation = evaluation
         if self.on_epoch is not None:
             seconds = time.perf_counter() - self._started_at
@@ -162,20 +165,20 @@ class Steps:
             self.state = RunState.FINISHED
             self.message = f"finished {self.epoch} epochs"
 
-    def _record_step(self) -> None:
-        """The last step's gradient norms and batch cost into the step history."""
-        grads = self._last_grads
-        if grads is not None:
+    def _record_step(self, norms: tuple[tuple[float, ...], tuple[float, ...]] | None) -> None:
+        """The last step's gradient ``norms`` (∇w, ∇b) and batch cost into the step history."""
+        if norms is not None:
             progress = self.step_count / self.steps_per_epoch
-            cost = self.net.batch_cost(grads, self._last_Y)
-            self._recorder.record_step(self.step_count, progress, cost, *gradient_norms(grads))
+            cost = self.net.batch_cost(self._last_grads, self._last_Y)
+            self._recorder.record_step(self.step_count, progress, cost, *norms)
 
-    def _diagnose(self) -> tuple[Diagnosis, ...]:
-        """The rules of ``training.diagnoses`` on the evaluations so far and the last step."""
+    def _diagnose(
+        self, norms: tuple[tuple[float, ...], tuple[float, ...]] | None
+    ) -> tuple[Diagnosis, ...]:
+        """The rules of ``training.diagnoses`` on the evaluations so far and the last step
+        (its gradient ``norms``)."""
         history, grads = self._recorder.epochs_history(), self._last_grads
         info = self.dataset.info
-        if self._settings is None:  # asdict's deep copy at every evaluation showed in profiles
-            self._settings = self.config.to_dict()
         return diagnose(
             RunFacts(
                 epochs=history.epoch,
@@ -193,6 +196,6 @@ class Steps:
                 hidden_dead_share=dead_share(self._saturation()[:-1])
                 if self._architecture.activation == "relu"
                 else None,
-                grad_norm_b=() if grads is None else gradient_norms(grads)[1],
+                grad_norm_b=() if norms is None else norms[1],
             )
         )

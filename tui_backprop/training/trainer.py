@@ -112,6 +112,7 @@ class Trainer(Controls, Steps):
         self._started_at = time.perf_counter()
         self._last_grads: Gradients | None = None
         self._architecture = Architecture.of(config)
+        self._settings = config.to_dict()  # asdict's deep copy per evaluation showed in profiles
         self._last_Y: np.ndarray | None = None
         self._evaluation: Evaluation | None = None
         self._detail: StepDetail | None = None

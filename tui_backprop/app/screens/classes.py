@@ -18,7 +18,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from tui_backprop.app.widgets.confusion import confusion_renderable
-from tui_backprop.app.widgets.gallery import sample_detail, thumbnails
+from tui_backprop.app.widgets.gallery import sample_detail, sample_noun, thumbnails
 from tui_backprop.data import Dataset
 from tui_backprop.formatting import percent
 from tui_backprop.training import Snapshot, Trainer
@@ -114,12 +114,13 @@ class ClassesScreen(Screen["TestSample | None"]):
         snapshot = self.snapshot
         classes = snapshot.classes if snapshot is not None else None
         title = self.query_one("#classes-title", Static)
+        noun = sample_noun(self.dataset.info.image_shape)
         if snapshot is None or snapshot.test_accuracy is None:
             title.update("Test set by class: waiting for the first evaluation (space trains)")
         else:
             title.update(
                 f"Test set, epoch {snapshot.epoch}: accuracy {percent(snapshot.test_accuracy)}"
-                f" · ←/→ choose {'an image' if self.dataset.info.image_shape else 'a sample'}"
+                f" · ←/→ choose a{'n' if noun == 'image' else ''} {noun}"
                 " · enter inspects it"
             )
         self.query_one("#confusion", Static).update(confusion_renderable(classes, self.names))
@@ -216,7 +217,7 @@ class ClassesKeys:
             checkpoint.step,
         )
         info = dataset.info
-        title = f"test {'image' if info.image_shape else 'sample'} {sample.row}: "
+        title = f"test {sample_noun(info.image_shape)} {sample.row}: "
         title += f"true {sample.true}, given {sample.given}"
         if info.n_outputs > 1:  # neurons count from 1 on screen, classes as named
             title += f" (output neuron j = {sample.given_class + 1})"

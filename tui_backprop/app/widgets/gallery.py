@@ -71,6 +71,11 @@ def thumbnails(
     return lines_renderable(lines)
 
 
+def sample_noun(shape: tuple[int, int] | None) -> str:
+    """What a test sample is called: an "image" when the dataset has an image shape."""
+    return "image" if shape is not None else "sample"
+
+
 def sample_detail(
     classes: TestClasses,
     index: int,
@@ -85,7 +90,7 @@ def sample_detail(
     row = int(classes.worst[index])
     outputs = classes.worst_outputs[index]
     facts = Text.assemble(
-        (f"test {'image' if shape else 'sample'} {row}: ", "bold"),
+        (f"test {sample_noun(shape)} {row}: ", "bold"),
         f"true {names[true]}, given {names[given]}, ",
         f"‖a − y‖² = {number(classes.worst_errors[index])}",
     )
@@ -101,7 +106,7 @@ def sample_detail(
         activations.add_row(
             Text(f"{name:>3} {number(float(value))}", style=style), Text(bar, style=style), mark
         )
-    errors = Text("δ^l of this image (BP1, BP2): ", style="bold")
+    errors = Text(f"δ^l of this {sample_noun(shape)} (BP1, BP2): ", style="bold")
     if deltas is None:
         errors.append("that evaluation's network is no longer kept", style="dim")
     else:
